@@ -1,0 +1,1 @@
+console.log("eval args", process.argv.slice(2));

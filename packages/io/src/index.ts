@@ -1,0 +1,4 @@
+export { UserError, isUserError } from './user-error.js';
+export { readJsonFile, parseJsonText, describeFsError } from './json-file.js';
+export { atomicWriteFile, atomicWriteJson } from './atomic-write.js';
+export { runCli } from './run-cli.js';
