@@ -1,1 +1,4 @@
-export {};
+// Public API of @apdet/losses.
+export * from './pap/index.js';
+export * from './baseline/index.js';
+export * from './registry/index.js';

@@ -1,0 +1,1 @@
+export { msDeformAttn } from './ms-deform-attn.js';

@@ -1,0 +1,2 @@
+export * from './linear-sum-assignment.js';
+export * from './detr-matcher.js';

@@ -1,0 +1,3 @@
+export * from './sort.js';
+export * from './nms-typed.js';
+export * from './nms.js';
