@@ -1,0 +1,117 @@
+/**
+ * The named RetinaNet configurations. Where a number comes from is stated next to it.
+ */
+import type { RetinaNetConfig } from './types.js';
+
+/** The PAP paper's box-coder stds (spec §9.1): required by its unit-anchor decoding. */
+export const PAP_CODER_STDS: [number, number, number, number] = [0.1, 0.1, 0.2, 0.2];
+
+/**
+ * `retinanet-r50-fpn-512`: the Parameterized AP paper's RetinaNet (`paploss_retinanet_r50_fpn.py`,
+ * spec §9.1, §10): R50 (frozen stem + layer1, frozen BN statistics), FPN 256 P3–P7 with extra
+ * convs on C5, 4×256 towers, A = 6 anchors (2 scales per octave × 3 ratios), stds 0.1/0.2,
+ * SGD 0.016 / 0.9 / 1e-4 with 500 warm-up iterations, batch 64, 100 epochs with steps at 60/80,
+ * 512×512 SSD-style augmentation. NMS 0.6 is the paper config's; score 0.05 is for reported AP.
+ */
+export const RETINANET_R50_FPN_512: RetinaNetConfig = {
+  name: 'retinanet-r50-fpn-512',
+  numClasses: 80,
+  inputSize: [512, 512],
+  backbone: { depth: 50, widthMultiplier: 1, blocks: null, frozenStages: 1, norm: 'frozen-bn' },
+  // mmdet RetinaNet: add_extra_convs='on_input' (P6 from C5), relu_before_extra_convs=False.
+  fpn: { inLevels: [3, 4, 5], outChannels: 256, extra: 'p6p7', extraFrom: 'c5', reluBeforeP7: false },
+  head: { stackedConvs: 4, channels: 256, norm: 'none', priorProbability: null },
+  anchors: { strides: [8, 16, 32, 64, 128], octaveBaseScale: 4, scalesPerOctave: 2, ratios: [0.5, 1, 2], centerOffset: 0 },
+  boxCoder: { stds: PAP_CODER_STDS },
+  // mmdet's COCO pipeline moves crowd boxes to gt_bboxes_ignore and RetinaNet's assigner has
+  // ignore_iof_thr = −1, so crowd regions are plain background there: kept for exactness.
+  assigner: { posIouThr: 0.5, negIouThr: 0.4, minPosIou: 0, matchLowQuality: true, crowdIofThr: -1 },
+  inference: { preNmsTopK: 1000, scoreThreshold: 0.05, nmsIouThreshold: 0.6, maxDetections: 100 },
+  train: {
+    batchSize: 64,
+    lr: 0.016,
+    momentum: 0.9,
+    weightDecay: 1e-4,
+    warmupIters: 500,
+    warmupRatio: 0.001,
+    epochs: 100,
+    lrSteps: [60, 80],
+    gradClipNorm: 0,
+    trainPipeline: 'paper-train',
+    testPipeline: 'paper-test',
+    dataset: 'coco',
+  },
+};
+
+/**
+ * `retinanet-r50-fpn-1x`: the standard COCO 1x RetinaNet (mmdet `retinanet_r50_fpn_1x_coco`):
+ * A = 9 (3 scales per octave), stds 1, 1333×800, batch 16, lr 0.01, 12 epochs with steps at 8/11,
+ * NMS 0.5.
+ */
+export const RETINANET_R50_FPN_1X: RetinaNetConfig = {
+  ...RETINANET_R50_FPN_512,
+  name: 'retinanet-r50-fpn-1x',
+  inputSize: [800, 1333],
+  anchors: { strides: [8, 16, 32, 64, 128], octaveBaseScale: 4, scalesPerOctave: 3, ratios: [0.5, 1, 2], centerOffset: 0 },
+  boxCoder: { stds: [1, 1, 1, 1] },
+  inference: { preNmsTopK: 1000, scoreThreshold: 0.05, nmsIouThreshold: 0.5, maxDetections: 100 },
+  train: {
+    ...RETINANET_R50_FPN_512.train,
+    batchSize: 16,
+    lr: 0.01,
+    epochs: 12,
+    lrSteps: [8, 11],
+    // Resize to fit 1333×800 keeping the ratio + flip 0.5; not yet an @apdet/data preset.
+    trainPipeline: 'coco-1x-train',
+    testPipeline: 'coco-1x-test',
+  },
+};
+
+/**
+ * `retinanet-tiny`: the CPU default for the built-in 128×128 shapes dataset (6 classes), trained
+ * from scratch on the wasm backend. Sizing (measured in bench/step-time.ts, see README): a
+ * ResNet-18 layout at width ¼ with one block per stage (stem 16, C3–C5 = 32/64/128 channels),
+ * GroupNorm (no pretrained statistics to freeze; batch-size independent), FPN 32 channels on
+ * P3–P5 (objects are 10–56 px, so P6/P7 would only hold anchors larger than the image), two
+ * 32-channel tower convs. Anchors: base scale 2 so the smallest anchors (16 px at stride 8)
+ * fit the smallest shapes; centred in their cell (offset 0.5) because at stride 8 a corner
+ * centre is a large fraction of a small object.
+ */
+export const RETINANET_TINY: RetinaNetConfig = {
+  name: 'retinanet-tiny',
+  numClasses: 6,
+  inputSize: [128, 128],
+  backbone: { depth: 18, widthMultiplier: 0.25, blocks: [1, 1, 1, 1], frozenStages: 0, norm: 'gn' },
+  fpn: { inLevels: [3, 4, 5], outChannels: 32, extra: 'none', extraFrom: 'c5', reluBeforeP7: false },
+  head: { stackedConvs: 2, channels: 32, norm: 'none', priorProbability: null },
+  anchors: { strides: [8, 16, 32], octaveBaseScale: 2, scalesPerOctave: 2, ratios: [0.5, 1, 2], centerOffset: 0.5 },
+  boxCoder: { stds: PAP_CODER_STDS },
+  assigner: { posIouThr: 0.5, negIouThr: 0.4, minPosIou: 0, matchLowQuality: true, crowdIofThr: 0.5 },
+  inference: { preNmsTopK: 1000, scoreThreshold: 0.05, nmsIouThreshold: 0.5, maxDetections: 100 },
+  train: {
+    batchSize: 16,
+    lr: 0.01,
+    momentum: 0.9,
+    weightDecay: 1e-4,
+    warmupIters: 100,
+    warmupRatio: 0.001,
+    // Provisional (to be tuned by the end-to-end runs): 5 epochs × 125 steps ≈ 11.5 minutes at
+    // the ~1.1 s per 16-image step measured on wasm (bench/step-time.ts, best of 5 on a shared machine).
+    epochs: 5,
+    lrSteps: [4],
+    gradClipNorm: 10,
+    trainPipeline: 'shapes-train',
+    testPipeline: 'shapes-test',
+    dataset: 'shapes',
+  },
+};
+
+/** Every named configuration, by name (what `--config <name>` accepts). */
+export const RETINANET_CONFIGS: Readonly<Record<string, RetinaNetConfig>> = {
+  [RETINANET_TINY.name]: RETINANET_TINY,
+  [RETINANET_R50_FPN_512.name]: RETINANET_R50_FPN_512,
+  [RETINANET_R50_FPN_1X.name]: RETINANET_R50_FPN_1X,
+};
+
+/** The default `--config`. */
+export const DEFAULT_RETINANET_CONFIG = RETINANET_TINY.name;
