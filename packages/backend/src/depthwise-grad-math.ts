@@ -13,10 +13,10 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import type { ConvGeometry } from './conv-geometry.js';
-import { inputGradOf, type ConvFlavour } from './conv-grad-math.js';
+import { flipSpatial, inputGradOf, type ConvFlavour } from './conv-grad-math.js';
 
 const DEPTHWISE: ConvFlavour = {
-  flip: (f) => tf.reverse(f, [0, 1]),
+  flip: flipSpatial,
   conv: (x, f, pads, dilations) => tf.depthwiseConv2d(x, f, 1, pads, 'NHWC', dilations),
 };
 
