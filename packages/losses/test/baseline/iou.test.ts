@@ -87,6 +87,17 @@ describe.each(BACKENDS)('IoU / GIoU on %s', (backend) => {
     expect(giou.dataSync()[0]).toBeCloseTo(area / (area + 1e-7), 6);
   });
 
+  it('O22: far-apart disjoint boxes give u = (GIoU + 1)/2 → 0⁺ (positive, tiny)', () => {
+    // GIoU = IoU − (C − U)/C with IoU = 0: as the enclosing box C grows, GIoU → −1 from above.
+    const near = alignedIous(tf.tensor2d([[0, 0, 10, 10]]), tf.tensor2d([[20, 0, 30, 10]])).giou.dataSync()[0]!;
+    const far = alignedIous(tf.tensor2d([[0, 0, 10, 10]]), tf.tensor2d([[1e4, 1e4, 1e4 + 10, 1e4 + 10]])).giou.dataSync()[0]!;
+    const [uNear, uFar] = [(near + 1) / 2, (far + 1) / 2];
+    expect(uNear).toBeCloseTo(1 / 3, 5); // C = 300, U = 200: GIoU = −1/3, u = 1/3
+    expect(uFar).toBeGreaterThanOrEqual(0);
+    expect(uFar).toBeLessThan(1e-5);
+    expect(uFar).toBeLessThan(uNear);
+  });
+
   for (const which of ['pred', 'target'] as const) {
     it(`giouLoss gradient w.r.t. ${which} boxes`, () => {
       const fixed = tf.tensor2d(which === 'pred' ? target : pred, [N, 4]);

@@ -1,4 +1,4 @@
-// Invariants O1–O18 of paper-spec.md §13 (O19–O21 concern the search, O22 the GIoU op).
+// Invariants O1–O18 of paper-spec.md §13 (O19–O21 concern the search, package @apdet/search; O22, the GIoU mapping, is in test/baseline/iou.test.ts).
 import { beforeAll, describe, expect, it } from 'vitest';
 import * as tf from '@tensorflow/tfjs';
 import {
