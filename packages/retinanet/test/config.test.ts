@@ -36,7 +36,7 @@ describe('RetinaNet configs', () => {
     expect(c.train.lr).toBe(0.02);
     expect(c.train.momentum).toBe(0.9);
     expect(c.head.stackedConvs).toBe(1);
-    expect(getConfig('retinanet-tiny').train.lr).toBe(0.01);
+    expect(getConfig('retinanet-tiny').train.lr).toBe(0.08);
   });
 
   it('rejects unknown names and fields with one clear line', () => {

@@ -1,0 +1,62 @@
+/**
+ * Validation: detections on the val images (test pipeline, no shuffling), COCO results
+ * records, and pycocotools-equivalent evaluation with @apdet/coco-eval.
+ */
+import { readFile } from 'node:fs/promises';
+import * as tf from '@tensorflow/tfjs';
+import { evaluateCoco, type CocoEvalResult } from '@apdet/coco-eval';
+import { DataLoader, type DetectionDataset, type Pipeline } from '@apdet/data';
+import { detect, toCocoResults, type CocoDetection, type RetinaNet } from '@apdet/retinanet';
+
+export interface ValResult {
+  detections: CocoDetection[];
+  result: CocoEvalResult;
+  seconds: number;
+}
+
+/**
+ * Detects on every image of `dataset` and evaluates against the val annotations (restricted
+ * to the evaluated images when only the first n are used).
+ */
+export async function evaluateOnVal(model: RetinaNet, dataset: DetectionDataset, pipeline: Pipeline, annotationFile: string, categoryIds: readonly number[], batchSize: number): Promise<ValResult> {
+  const start = performance.now();
+  const loader = new DataLoader(dataset, pipeline, { batchSize, seed: 0, shuffle: false, prefetch: 2 });
+  const detections: CocoDetection[] = [];
+  const imageIds = new Set<number>();
+  for await (const batch of loader.epoch(0)) {
+    const images = tf.tensor4d(batch.images, batch.shape);
+    try {
+      detections.push(...toCocoResults(detect(model, images, batch.metas), categoryIds));
+    } finally {
+      images.dispose();
+    }
+    for (const m of batch.metas) imageIds.add(m.imageId);
+  }
+  const gt = restrictToImages(JSON.parse(await readFile(annotationFile, 'utf8')) as GtJson, imageIds);
+  const result = evaluateCoco(gt, detections);
+  return { detections, result, seconds: (performance.now() - start) / 1000 };
+}
+
+interface GtJson {
+  images: { id: number }[];
+  annotations: { image_id: number }[];
+  [key: string]: unknown;
+}
+
+function restrictToImages(gt: GtJson, ids: Set<number>): GtJson {
+  if (gt.images.every((im) => ids.has(im.id))) return gt;
+  return { ...gt, images: gt.images.filter((im) => ids.has(im.id)), annotations: gt.annotations.filter((a) => ids.has(a.image_id)) };
+}
+
+/** The JSON written as eval.json: the same fields as `apdet-eval --out` (`stats`, `perCategory`, …). */
+export function evalJson(result: CocoEvalResult, extra: Record<string, unknown>) {
+  return {
+    ...extra,
+    useCats: result.params.useCats ? 1 : 0,
+    stats: result.stats,
+    summaryLines: result.summary.map((s) => s.line),
+    perCategory: result.perCategory.map(({ categoryId, name, ap, ap50 }) => ({ categoryId, name, ap, ap50 })),
+    counts: result.counts,
+    warnings: result.warnings.map((w) => w.message),
+  };
+}

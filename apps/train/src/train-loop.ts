@@ -1,0 +1,134 @@
+/**
+ * The training loop: batches from the checkpointed loader position, scheduled lr, one
+ * `trainStep` each, NaN/Inf guard, metrics and progress, checkpoints at epoch ends, periodic
+ * and final evaluation (detections.json, eval.json, best checkpoint).
+ */
+import path from 'node:path';
+import { atomicWriteJson, UserError } from '@apdet/io';
+import type { DetectionLoss } from '@apdet/losses';
+import type { LrSchedule, SGD } from '@apdet/nn';
+import { trainStep, type RetinaNet } from '@apdet/retinanet';
+import { BEST, LATEST, saveState, type TrainState } from './checkpoints.js';
+import { toTrainBatch, type DatasetFiles, type RunData } from './data.js';
+import { evalJson, evaluateOnVal } from './evaluate.js';
+import type { MetricsLog } from './metrics.js';
+import type { Progress } from './progress.js';
+import type { RunIo, RunOutput } from './run.js';
+import type { RunSettings } from './settings.js';
+
+export interface LoopContext {
+  settings: RunSettings;
+  runDir: string;
+  model: RetinaNet;
+  optimizer: SGD;
+  loss: DetectionLoss;
+  data: RunData;
+  files: DatasetFiles;
+  schedule: LrSchedule;
+  stepsPerEpoch: number;
+  totalIters: number;
+  stopIter: number;
+  metrics: MetricsLog;
+  progress: Progress;
+  io: RunIo;
+}
+
+/** Seconds per step, smoothed (the first steps include warm-up compilation, so a mean would lie for long). */
+class StepTimer {
+  private ema: number | null = null;
+  update(seconds: number): number {
+    this.ema = this.ema === null ? seconds : 0.9 * this.ema + 0.1 * seconds;
+    return this.ema;
+  }
+}
+
+export async function trainLoop(ctx: LoopContext, state: TrainState): Promise<RunOutput> {
+  const { settings, model, optimizer, data, stepsPerEpoch, stopIter } = ctx;
+  const c = settings.config;
+  const timer = new StepTimer();
+  let savedAt = state.iter;
+  let last = performance.now();
+  if (state.iter < stopIter) {
+    for await (const batch of data.trainLoader.from(state.next)) {
+      const lr = c.train.lr * ctx.schedule(state.iter);
+      const input = toTrainBatch(batch);
+      let result;
+      try {
+        result = trainStep(model, ctx.loss, optimizer, input, { lr, gradClipNorm: c.train.gradClipNorm });
+      } finally {
+        input.images.dispose();
+      }
+      const bad = [['loss', result.total], ...Object.entries(result.parts)].find(([, v]) => !Number.isFinite(v as number));
+      if (bad) {
+        ctx.progress.done();
+        // The step has already applied non-finite updates: nothing after the last checkpoint is saved.
+        const kept = savedAt > 0 ? `the last good checkpoint is ${path.join(ctx.runDir, LATEST)} (step ${savedAt})` : 'no checkpoint was written yet';
+        throw new UserError(`training diverged: ${bad[0]} is ${bad[1]} at step ${state.iter + 1} (epoch ${batch.position.epoch + 1}, lr ${lr.toExponential(3)}); ${kept}. Try a lower --lr or a gradClipNorm in --config.`);
+      }
+      const now = performance.now();
+      const stepSeconds = timer.update((now - last) / 1000);
+      state.trainSeconds += (now - last) / 1000;
+      last = now;
+      state.iter += 1;
+      state.next = data.trainLoader.next(batch.position);
+      const logged = state.iter % settings.logEvery === 0 || state.iter === stopIter;
+      const report = {
+        iter: state.iter,
+        totalIters: stopIter,
+        epoch: batch.position.epoch,
+        epochs: c.train.epochs,
+        step: batch.position.step,
+        stepsPerEpoch,
+        loss: result.total,
+        parts: result.parts,
+        lr,
+        imagesPerSecond: batch.shape[0] / stepSeconds,
+        etaSeconds: (stopIter - state.iter) * stepSeconds,
+      };
+      ctx.progress.step(report, logged);
+      if (logged) {
+        await ctx.metrics.append({ type: 'train', iter: state.iter, epoch: report.epoch, step: report.step, lr, loss: result.total, parts: result.parts, numPositives: result.numPositives, gradNorm: result.gradNorm, imagesPerSecond: report.imagesPerSecond, trainSeconds: state.trainSeconds });
+      }
+      const epochEnded = state.next.step === 0;
+      const done = state.iter >= stopIter;
+      if (epochEnded && !done) {
+        await saveState(path.join(ctx.runDir, LATEST), model, optimizer, state);
+        savedAt = state.iter;
+        const epochsDone = state.next.epoch;
+        if (settings.evalEvery > 0 && epochsDone % settings.evalEvery === 0) await evaluate(ctx, state, false);
+      }
+      if (done) break;
+      last = performance.now(); // time spent checkpointing/evaluating is not a training step's
+    }
+  }
+  ctx.progress.done();
+  await saveState(path.join(ctx.runDir, LATEST), model, optimizer, state);
+  const stats = await evaluate(ctx, state, true);
+  return { runDir: ctx.runDir, state, stats };
+}
+
+/** Evaluates on val, logs the result, keeps `best`; the final evaluation also writes the reports. */
+async function evaluate(ctx: LoopContext, state: TrainState, final: boolean): Promise<readonly number[]> {
+  const { data, model } = ctx;
+  ctx.progress.line(`evaluating on ${data.valSubset.length} val images (step ${state.iter})…`);
+  const categoryIds = data.val.index.categories.map((cat) => cat.id);
+  const v = await evaluateOnVal(model, data.valSubset, data.valPipeline, ctx.files.valAnnotations, categoryIds, ctx.settings.config.train.batchSize);
+  const [ap, ap50, ap75] = v.result.stats as [number, number, number];
+  await ctx.metrics.append({ type: 'eval', iter: state.iter, epoch: state.next.step === 0 ? state.next.epoch - 1 : state.next.epoch, ap, ap50, ap75, stats: v.result.stats, detections: v.detections.length, seconds: v.seconds });
+  ctx.progress.line(`val AP ${ap.toFixed(4)}  AP50 ${ap50.toFixed(4)}  AP75 ${ap75.toFixed(4)}  (${v.detections.length} detections, ${v.seconds.toFixed(1)} s)`);
+  if (ap > state.bestAp) {
+    state.bestAp = ap;
+    state.bestIter = state.iter;
+    await saveState(path.join(ctx.runDir, BEST), model, ctx.optimizer, state);
+    // `latest` must agree on the best AP, or a resumed run would overwrite a better `best`.
+    await saveState(path.join(ctx.runDir, LATEST), model, ctx.optimizer, state);
+  }
+  if (final) {
+    await atomicWriteJson(path.join(ctx.runDir, 'detections.json'), v.detections);
+    const extra = { run: ctx.runDir, checkpoint: LATEST, iter: state.iter, gt: ctx.files.valAnnotations, dt: path.join(ctx.runDir, 'detections.json'), valImages: data.valSubset.length, trainSeconds: state.trainSeconds, evalSeconds: v.seconds, bestAp: state.bestAp, bestIter: state.bestIter };
+    await atomicWriteJson(path.join(ctx.runDir, 'eval.json'), evalJson(v.result, extra));
+    ctx.io.out(`${v.result.summary.map((s) => s.line).join('\n')}\n`);
+    ctx.io.out(`\nrun folder: ${ctx.runDir} (eval.json, detections.json, metrics.jsonl, ${LATEST}, ${BEST}; trained ${(state.trainSeconds / 60).toFixed(1)} min)\n`);
+  }
+  return v.result.stats;
+}
