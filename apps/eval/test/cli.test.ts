@@ -21,7 +21,8 @@ interface Run {
 
 function run(args: string[]): Promise<Run> {
   return new Promise((resolve) => {
-    execFile(process.execPath, [BIN, ...args], { timeout: 60_000 }, (error, stdout, stderr) => {
+    // In the temporary folder, so a runs/ folder of the checkout cannot change which mode runs.
+    execFile(process.execPath, [BIN, ...args], { timeout: 60_000, cwd: dir }, (error, stdout, stderr) => {
       resolve({ code: error ? ((error as { code?: number }).code ?? 1) : 0, stdout, stderr });
     });
   });

@@ -1,0 +1,79 @@
+import { existsSync, readFileSync, readdirSync } from 'node:fs';
+import path from 'node:path';
+import { initBackend, type BackendName } from '@apdet/backend';
+import { UserError, atomicWriteJson } from '@apdet/io';
+import { datasetFiles, evalJson, evaluateOnVal, loadRun, openRunData, type RunSettings } from '@apdet/train';
+import type { Flags } from './cli.js';
+import { formatPerCategoryTable } from './report.js';
+
+/** Where training writes its runs (apdet-train's default `--out` parent). */
+export const RUNS_DIR = 'runs';
+
+/**
+ * `--run <dir>` / `--checkpoint <file> [--data <dir>]` / nothing (the newest run under runs/):
+ * rebuild the trained detector from the run's manifest and checkpoint (best by default), detect on
+ * the run's val set (or `--data`'s), evaluate, and write `detections.json` + `eval.json` into
+ * `<run>/eval-<checkpoint>/` (and `--out`, same JSON as the --gt/--dt mode).
+ */
+export async function runRunMode(flags: Flags): Promise<void> {
+  const { runDir, which } = resolveRunTarget(flags);
+  const log = (line: string) => process.stderr.write(`${line}\n`);
+  await initBackend({ ...(flags.backend ? { backend: flags.backend as BackendName } : {}), log });
+  const loaded = await loadRun(runDir, which);
+  const settings: RunSettings = flags.data === undefined ? loaded.manifest.settings : { ...loaded.manifest.settings, data: { dir: flags.data, builtIn: false } };
+  const files = await datasetFiles(settings, log);
+  const data = await openRunData(settings, files);
+  const categoryIds = data.val.index.categories.map((c) => c.id);
+  process.stdout.write(`evaluating ${loaded.checkpoint} on ${data.valSubset.length} val images of ${files.valAnnotations}\n`);
+  const v = await evaluateOnVal(loaded.model, data.valSubset, data.valPipeline, files.valAnnotations, categoryIds, settings.config.train.batchSize);
+  const outDir = path.join(runDir, `eval-${path.basename(loaded.checkpoint, '.safetensors')}`);
+  const detectionsFile = path.join(outDir, 'detections.json');
+  const json = evalJson(v.result, { run: runDir, checkpoint: loaded.checkpoint, gt: files.valAnnotations, dt: detectionsFile, valImages: data.valSubset.length, evalSeconds: v.seconds });
+  await atomicWriteJson(detectionsFile, v.detections);
+  await atomicWriteJson(path.join(outDir, 'eval.json'), json);
+  if (flags.out !== undefined) await atomicWriteJson(flags.out, json);
+  process.stdout.write(`${[...v.result.summary.map((s) => s.line), '', formatPerCategoryTable(v.result), '', `wrote ${outDir}/{detections.json,eval.json} (${v.seconds.toFixed(1)} s)`].join('\n')}\n`);
+}
+
+/** True when this mode should handle a flag-less call: some run exists under runs/. */
+export function hasRuns(): boolean {
+  return newestRun() !== undefined;
+}
+
+function resolveRunTarget(flags: Flags): { runDir: string; which: 'best' | { file: string } } {
+  if (flags.checkpoint !== undefined) {
+    if (!existsSync(flags.checkpoint)) throw new UserError(`--checkpoint ${flags.checkpoint}: file not found`);
+    const runDir = flags.run ?? path.dirname(flags.checkpoint);
+    return { runDir, which: { file: flags.checkpoint } };
+  }
+  if (flags.run !== undefined) {
+    if (!existsSync(path.join(flags.run, 'manifest.json'))) throw new UserError(`--run ${flags.run}: not a training run (no manifest.json)`);
+    return { runDir: flags.run, which: 'best' };
+  }
+  const runDir = newestRun();
+  if (runDir === undefined) throw new UserError(`no training run under ${RUNS_DIR}/: pass --run <dir>, or --gt/--dt`);
+  return { runDir, which: 'best' };
+}
+
+/** The run under runs/ with a checkpoint whose manifest's `createdAt` is the newest. */
+function newestRun(): string | undefined {
+  if (!existsSync(RUNS_DIR)) return undefined;
+  let newest: { dir: string; createdAt: string } | undefined;
+  for (const name of readdirSync(RUNS_DIR)) {
+    const dir = path.join(RUNS_DIR, name);
+    if (!existsSync(path.join(dir, 'latest.safetensors'))) continue;
+    const createdAt = manifestCreatedAt(dir);
+    if (createdAt !== undefined && (newest === undefined || createdAt > newest.createdAt)) newest = { dir, createdAt };
+  }
+  return newest?.dir;
+}
+
+// ISO-8601 timestamps compare correctly as strings. A folder with an unreadable manifest is not a run.
+function manifestCreatedAt(dir: string): string | undefined {
+  try {
+    const createdAt = (JSON.parse(readFileSync(path.join(dir, 'manifest.json'), 'utf8')) as { createdAt?: unknown }).createdAt;
+    return typeof createdAt === 'string' ? createdAt : undefined;
+  } catch {
+    return undefined;
+  }
+}
