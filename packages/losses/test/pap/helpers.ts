@@ -2,6 +2,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import * as tf from '@tensorflow/tfjs';
+import { expect } from 'vitest';
 import type { PapForm, PapLossOptions } from '../../src/index.js';
 
 const FIXTURE_DIR = join(dirname(fileURLToPath(import.meta.url)), '../fixtures/paploss');
@@ -120,4 +121,25 @@ export function randomProblem(
   }
   if (!targets.includes(1)) targets[0] = 1;
   return { logits, ious, targets };
+}
+
+/** A loss with parameterizedApLoss's signature (the fast path or the dense reference). */
+export type PapLossFn = (logits: tf.Tensor, ious: tf.Tensor, targets: tf.Tensor, options: PapLossOptions) => tf.Scalar;
+
+/**
+ * Runs one oracle case through `loss` on the current backend and checks the loss and both
+ * gradients against the official implementation's float32 outputs, to 1e-5 (the loss relative,
+ * the gradients relative to max(|b|, max|b| over the array): see scaledError).
+ */
+export function expectMatchesFloat32Oracle(c: PapCase, loss: PapLossFn): void {
+  const t = caseTensors(c);
+  try {
+    const r = lossAndGrads((l, u) => loss(l, u, t.targets, caseOptions(c)), t.logits, t.ious);
+    const ref = c.outputs_float32;
+    expect(scalarError(r.loss, ref.loss)).toBeLessThanOrEqual(1e-5);
+    expect(scaledError(r.gradLogits, ref.grad_logits)).toBeLessThanOrEqual(1e-5);
+    expect(scaledError(r.gradIous, ref.grad_ious)).toBeLessThanOrEqual(1e-5);
+  } finally {
+    tf.dispose(Object.values(t));
+  }
 }

@@ -2,7 +2,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import * as tf from '@tensorflow/tfjs';
 import { useBackend } from '@apdet/backend';
 import { parameterizedApLossDense } from '../../src/index.js';
-import { caseOptions, caseTensors, loadPapCases, lossAndGrads, scalarError, scaledError } from './helpers.js';
+import { expectMatchesFloat32Oracle, loadPapCases } from './helpers.js';
 
 // The dense reference differentiates through tf.gather, whose stock gradient needs a kernel
 // wasm lacks; @apdet/backend registers it.
@@ -16,17 +16,7 @@ describe('official paploss oracle: dense reference on wasm (a representative sub
   for (const c of loadPapCases().filter((x) => SOME.includes(x.name))) {
     it(`${c.name}: matches outputs_float32 to 1e-5`, () => {
       expect(tf.getBackend()).toBe('wasm');
-      const t = caseTensors(c);
-      const r = lossAndGrads(
-        (l, u) => parameterizedApLossDense(l, u, t.targets, caseOptions(c)),
-        t.logits,
-        t.ious,
-      );
-      const ref = c.outputs_float32;
-      expect(scalarError(r.loss, ref.loss)).toBeLessThanOrEqual(1e-5);
-      expect(scaledError(r.gradLogits, ref.grad_logits)).toBeLessThanOrEqual(1e-5);
-      expect(scaledError(r.gradIous, ref.grad_ious)).toBeLessThanOrEqual(1e-5);
-      tf.dispose(Object.values(t));
+      expectMatchesFloat32Oracle(c, parameterizedApLossDense);
     });
   }
 });

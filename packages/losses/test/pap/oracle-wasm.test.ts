@@ -2,7 +2,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import * as tf from '@tensorflow/tfjs';
 import '@tensorflow/tfjs-backend-wasm';
 import { parameterizedApLoss } from '../../src/index.js';
-import { caseOptions, caseTensors, loadPapCases, lossAndGrads, scalarError, scaledError } from './helpers.js';
+import { expectMatchesFloat32Oracle, loadPapCases } from './helpers.js';
 
 // The fast path and the chunked sigmoid path need no extra kernels: this file selects the
 // stock wasm backend on purpose (the dense reference, which needs a gather gradient, is
@@ -15,17 +15,7 @@ describe('official paploss oracle: fast path on the stock wasm backend', () => {
   for (const c of loadPapCases()) {
     it(`${c.name}: matches outputs_float32 to 1e-5`, () => {
       expect(tf.getBackend()).toBe('wasm');
-      const t = caseTensors(c);
-      const r = lossAndGrads(
-        (l, u) => parameterizedApLoss(l, u, t.targets, caseOptions(c)),
-        t.logits,
-        t.ious,
-      );
-      const ref = c.outputs_float32;
-      expect(scalarError(r.loss, ref.loss)).toBeLessThanOrEqual(1e-5);
-      expect(scaledError(r.gradLogits, ref.grad_logits)).toBeLessThanOrEqual(1e-5);
-      expect(scaledError(r.gradIous, ref.grad_ious)).toBeLessThanOrEqual(1e-5);
-      tf.dispose(Object.values(t));
+      expectMatchesFloat32Oracle(c, parameterizedApLoss);
     });
   }
 });
