@@ -27,7 +27,8 @@ type Pair = number | [number, number];
 /**
  * Resolves a conv's attributes into explicit pads and output size, with tfjs's own
  * `computeConv2DInfo` so 'same' splits the padding exactly as the forward kernel did
- * (TF semantics: the odd pixel goes to the bottom/right).
+ * (TF semantics: the odd pixel goes to the bottom/right). `depthwise`: the filter is
+ * [KH, KW, C, multiplier] rather than [KH, KW, in, out].
  */
 export function convGeometry(
   inputShape: readonly number[],
@@ -36,6 +37,7 @@ export function convGeometry(
   dilations: Pair,
   pad: ConvPad,
   dimRoundingMode?: 'floor' | 'round' | 'ceil',
+  depthwise = false,
 ): ConvGeometry {
   const info = tf.backend_util.computeConv2DInfo(
     inputShape as [number, number, number, number],
@@ -44,7 +46,7 @@ export function convGeometry(
     dilations,
     pad,
     dimRoundingMode,
-    false,
+    depthwise,
     'channelsLast',
   );
   return {

@@ -13,18 +13,7 @@ import { parseArgs } from 'node:util';
 import {
   AnchorGenerator, assignMaxIou, createRng, fasterRcnnAnchorConfig, pseudoSample, randomSample, retinaNetAnchorConfig,
 } from '../src/index.js';
-
-function timeMs(fn: () => unknown, reps: number): { median: number; min: number } {
-  fn();
-  const times: number[] = [];
-  for (let r = 0; r < reps; r++) {
-    const t0 = performance.now();
-    fn();
-    times.push(performance.now() - t0);
-  }
-  times.sort((a, b) => a - b);
-  return { median: times[Math.floor(times.length / 2)], min: times[0] };
-}
+import { timeMs } from './_timing.js';
 
 function gtBoxes(count: number, seed: number): Float64Array {
   const rng = createRng(seed);

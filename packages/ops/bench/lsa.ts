@@ -15,18 +15,7 @@ import { parseArgs } from 'node:util';
 import * as tf from '@tensorflow/tfjs';
 import '@tensorflow/tfjs-backend-wasm';
 import { convertBoxesTensor, createRng, detrMatch, generalizedBoxIou, linearSumAssignment } from '../src/index.js';
-
-function timeMs(fn: () => unknown, reps: number): { median: number; min: number } {
-  fn(); // warm-up
-  const times: number[] = [];
-  for (let r = 0; r < reps; r++) {
-    const t0 = performance.now();
-    fn();
-    times.push(performance.now() - t0);
-  }
-  times.sort((a, b) => a - b);
-  return { median: times[Math.floor(times.length / 2)], min: times[0] };
-}
+import { timeMs } from './_timing.js';
 
 function uniformCost(r: number, c: number, seed: number): number[][] {
   const rng = createRng(seed);

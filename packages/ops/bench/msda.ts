@@ -14,6 +14,7 @@ import { parseArgs } from 'node:util';
 import * as tf from '@tensorflow/tfjs';
 import { registerTrainingKernels } from '@apdet/backend';
 import { msDeformAttn } from '../src/deform/index.js';
+import { timeMs } from './_timing.js';
 
 const QUERIES = 300;
 const HEADS = 8;
@@ -25,23 +26,6 @@ const SHAPES: [number, number][] = [
   [16, 16],
   [8, 8],
 ];
-
-function median(xs: number[]): number {
-  const s = [...xs].sort((a, b) => a - b);
-  return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
-}
-
-/** Median wall ms of `run` (which must block until its results are read) after one warm-up. */
-function time(run: () => void, reps: number): number {
-  run();
-  const ms: number[] = [];
-  for (let i = 0; i < reps; i++) {
-    const t0 = performance.now();
-    run();
-    ms.push(performance.now() - t0);
-  }
-  return median(ms);
-}
 
 async function main(): Promise<void> {
   const { values } = parseArgs({ options: { reps: { type: 'string', default: '3' }, backends: { type: 'string', default: 'wasm,cpu' } } });
@@ -59,9 +43,9 @@ async function main(): Promise<void> {
     const attn = tf.reshape(tf.softmax(tf.randomNormal([1, QUERIES, HEADS, levels * POINTS], 0, 1, 'float32', 3)), [1, QUERIES, HEADS, levels, POINTS]);
     const gradOut = tf.randomNormal([1, QUERIES, D_MODEL], 0, 1, 'float32', 4);
     const f = (v: tf.Tensor, l: tf.Tensor, a: tf.Tensor) => msDeformAttn(v as tf.Tensor4D, SHAPES, starts, l, a);
-    const forwardMs = time(() => tf.tidy(() => void f(value, locs, attn).dataSync()), reps);
+    const forwardMs = timeMs(() => tf.tidy(() => void f(value, locs, attn).dataSync()), reps).median;
     const loss = (v: tf.Tensor, l: tf.Tensor, a: tf.Tensor) => tf.sum(tf.mul(f(v, l, a), gradOut));
-    const fwdBwdMs = time(() => tf.tidy(() => tf.grads(loss)([value, locs, attn]).forEach((g) => g.dataSync())), reps);
+    const fwdBwdMs = timeMs(() => tf.tidy(() => tf.grads(loss)([value, locs, attn]).forEach((g) => g.dataSync())), reps).median;
     const row = { backend, forward_ms: +forwardMs.toFixed(1), forward_backward_ms: +fwdBwdMs.toFixed(1) };
     results.push(row);
     console.log(row);

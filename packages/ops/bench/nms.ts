@@ -14,6 +14,7 @@ import { parseArgs } from 'node:util';
 import * as tf from '@tensorflow/tfjs';
 import '@tensorflow/tfjs-backend-wasm';
 import { batchedNms, batchedNmsTyped, createRng, nms, nmsTyped } from '../src/index.js';
+import { timeMs } from './_timing.js';
 
 const N = 10_000;
 const CLASSES = 80;
@@ -39,25 +40,13 @@ function scene() {
   return { boxes, scores, classes };
 }
 
-function timeMs(fn: () => unknown, reps: number): { median: number; min: number; result: unknown } {
-  let result: unknown = fn(); // warm-up
-  const times: number[] = [];
-  for (let r = 0; r < reps; r++) {
-    const t0 = performance.now();
-    result = fn();
-    times.push(performance.now() - t0);
-  }
-  times.sort((a, b) => a - b);
-  return { median: times[Math.floor(times.length / 2)], min: times[0], result };
-}
-
 async function main() {
   const { values } = parseArgs({ options: { reps: { type: 'string', default: '7' }, backends: { type: 'string', default: 'cpu,wasm' } } });
   const reps = Number(values.reps);
   const { boxes, scores, classes } = scene();
   const rows: { case: string; backend: string; median_ms: number; min_ms: number; kept: number }[] = [];
   const add = (name: string, backend: string, t: ReturnType<typeof timeMs>) =>
-    rows.push({ case: name, backend, median_ms: +t.median.toFixed(3), min_ms: +t.min.toFixed(3), kept: (t.result as number[] | Int32Array).length });
+    rows.push({ case: name, backend, median_ms: +t.median.toFixed(3), min_ms: +t.min.toFixed(3), kept: (t.result as ArrayLike<number>).length });
 
   add('batchedNmsTyped iou 0.5', 'js (any)', timeMs(() => batchedNmsTyped(boxes, scores, classes, 0.5), reps));
   add('nmsTyped (single class) iou 0.5', 'js (any)', timeMs(() => nmsTyped(boxes, scores, 0.5), reps));

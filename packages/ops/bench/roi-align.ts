@@ -13,6 +13,7 @@ import { parseArgs } from 'node:util';
 import * as tf from '@tensorflow/tfjs';
 import { registerTrainingKernels } from '@apdet/backend';
 import { mapRoisToLevels, multiLevelRoiAlign, type MultiLevelRoiAlignOptions } from '../src/roi/index.js';
+import { timeMs } from './_timing.js';
 
 const IMAGE = 512;
 const STRIDES = [4, 8, 16, 32];
@@ -31,23 +32,6 @@ function proposals(count: number): number[][] {
     const clip = (v: number) => Math.min(IMAGE, Math.max(0, v));
     return [0, clip(cx - w / 2), clip(cy - h / 2), clip(cx + w / 2), clip(cy + h / 2)];
   });
-}
-
-function median(xs: number[]): number {
-  const s = [...xs].sort((a, b) => a - b);
-  return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
-}
-
-/** Median wall ms of `run` (which must block until its results are read) after one warm-up. */
-function time(run: () => void, reps: number): number {
-  run();
-  const ms: number[] = [];
-  for (let i = 0; i < reps; i++) {
-    const t0 = performance.now();
-    run();
-    ms.push(performance.now() - t0);
-  }
-  return median(ms);
 }
 
 const CONFIGS: [string, Omit<MultiLevelRoiAlignOptions, 'featureStrides'>][] = [
@@ -72,9 +56,9 @@ async function main(): Promise<void> {
     const gradOut = tf.randomNormal([NUM_ROIS, 7, 7, CHANNELS], 0, 1, 'float32', 2);
     for (const [name, cfg] of CONFIGS) {
       const o = { ...cfg, featureStrides: STRIDES };
-      const forwardMs = time(() => tf.tidy(() => void multiLevelRoiAlign(features, roiTensor, o).dataSync()), reps);
+      const forwardMs = timeMs(() => tf.tidy(() => void multiLevelRoiAlign(features, roiTensor, o).dataSync()), reps).median;
       const loss = (...fs: tf.Tensor[]) => tf.sum(tf.mul(multiLevelRoiAlign(fs as tf.Tensor4D[], roiTensor, o), gradOut));
-      const fwdBwdMs = time(() => tf.tidy(() => tf.grads(loss)(features).forEach((g) => g.dataSync())), reps);
+      const fwdBwdMs = timeMs(() => tf.tidy(() => tf.grads(loss)(features).forEach((g) => g.dataSync())), reps).median;
       const row = { backend, config: name, forward_ms: +forwardMs.toFixed(1), forward_backward_ms: +fwdBwdMs.toFixed(1), rois_per_level_P2_P5: perLevel };
       results.push(row);
       console.log(row);

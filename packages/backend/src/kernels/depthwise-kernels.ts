@@ -5,7 +5,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { depthwiseFilterGrad, depthwiseInputGrad } from '../depthwise-grad-math.js';
-import type { ConvGeometry } from '../conv-geometry.js';
+import { convGeometry, type ConvGeometry } from '../conv-geometry.js';
 import { replaceKernel } from './registry.js';
 
 type Pair = number | [number, number];
@@ -17,29 +17,7 @@ interface DepthwiseAttrs {
 }
 
 function geometry(inputShape: number[], filterShape: number[], a: DepthwiseAttrs): ConvGeometry {
-  const info = tf.backend_util.computeConv2DInfo(
-    inputShape as [number, number, number, number],
-    filterShape as [number, number, number, number],
-    a.strides,
-    a.dilations ?? 1,
-    a.pad,
-    a.dimRoundingMode,
-    true,
-  );
-  return {
-    inputShape: inputShape as [number, number, number, number],
-    filterShape: filterShape as [number, number, number, number],
-    outHeight: info.outHeight,
-    outWidth: info.outWidth,
-    strideHeight: info.strideHeight,
-    strideWidth: info.strideWidth,
-    dilationHeight: info.dilationHeight,
-    dilationWidth: info.dilationWidth,
-    padTop: info.padInfo.top,
-    padBottom: info.padInfo.bottom,
-    padLeft: info.padInfo.left,
-    padRight: info.padInfo.right,
-  };
+  return convGeometry(inputShape, filterShape, a.strides, a.dilations ?? 1, a.pad, a.dimRoundingMode, true);
 }
 
 function inputKernel({ inputs, attrs }: { inputs: tf.NamedTensorInfoMap; attrs?: tf.NamedAttrMap }): tf.Tensor {

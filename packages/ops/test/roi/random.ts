@@ -1,14 +1,5 @@
-/** Small seeded PRNG (mulberry32) so random tests are reproducible. */
-export function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+// The package's own seeded PRNG (mulberry32): random tests are reproducible.
+export { createRng as rng } from '../../src/assign/rng.js';
 
 /** `count` values, uniform in [lo, hi), rounded to float32. */
 export function uniform(rand: () => number, count: number, lo = -1, hi = 1): number[] {
