@@ -5,6 +5,7 @@ import { UserError, atomicWriteJson } from '@apdet/io';
 import { datasetFiles, evalJson, evaluateOnVal, loadRun, openRunData, type RunSettings } from '@apdet/train';
 import type { Flags } from './cli.js';
 import { formatPerCategoryTable } from './report.js';
+import { writeEvalReportSafely } from './run-report.js';
 
 /** Where training writes its runs (apdet-train's default `--out` parent). */
 export const RUNS_DIR = 'runs';
@@ -26,6 +27,7 @@ export async function runRunMode(flags: Flags): Promise<void> {
   const categoryIds = data.val.index.categories.map((c) => c.id);
   process.stdout.write(`evaluating ${loaded.checkpoint} on ${data.valSubset.length} val images of ${files.valAnnotations}\n`);
   const v = await evaluateOnVal(loaded.model, data.valSubset, data.valPipeline, files.valAnnotations, categoryIds, settings.config.train.batchSize);
+  for (const warning of v.warnings) log(warning);
   const outDir = path.join(runDir, `eval-${path.basename(loaded.checkpoint, '.safetensors')}`);
   const detectionsFile = path.join(outDir, 'detections.json');
   const json = evalJson(v.result, { run: runDir, checkpoint: loaded.checkpoint, gt: files.valAnnotations, dt: detectionsFile, valImages: data.valSubset.length, evalSeconds: v.seconds });
@@ -33,6 +35,8 @@ export async function runRunMode(flags: Flags): Promise<void> {
   await atomicWriteJson(path.join(outDir, 'eval.json'), json);
   if (flags.out !== undefined) await atomicWriteJson(flags.out, json);
   process.stdout.write(`${[...v.result.summary.map((s) => s.line), '', formatPerCategoryTable(v.result), '', `wrote ${outDir}/{detections.json,eval.json} (${v.seconds.toFixed(1)} s)`].join('\n')}\n`);
+  const evaluatedIds = data.val.index.images.slice(0, data.valSubset.length).map((im) => im.id);
+  await writeEvalReportSafely({ runDir, outDir, loaded, files, imageIds: evaluatedIds, log });
 }
 
 /** True when this mode should handle a flag-less call: some run exists under runs/. */

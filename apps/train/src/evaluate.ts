@@ -12,6 +12,21 @@ export interface ValResult {
   detections: CocoDetection[];
   result: CocoEvalResult;
   seconds: number;
+  /** Problems with the detections themselves (e.g. saturated scores), one line each. */
+  warnings: string[];
+}
+
+/**
+ * Ranking losses (the PAP family) fix only the order of logits, not their scale: a run whose
+ * classifier logits grew to hundreds gets sigmoid scores of exactly 0 or 1 in float32, and
+ * COCO AP, which sorts by score, then ranks ties arbitrarily. Returns a warning when most
+ * detections share the maximal score, so a collapsed AP is not mistaken for a bad detector.
+ */
+export function scoreSaturationWarning(detections: readonly CocoDetection[]): string | null {
+  if (detections.length < 20) return null;
+  const saturated = detections.filter((d) => d.score >= 1 - 1e-7).length;
+  if (saturated < detections.length / 2) return null;
+  return `warning: ${saturated} of ${detections.length} detections have score 1.0 (sigmoid saturated: the classifier's logits have grown huge), so their ranking, and hence AP, is arbitrary`;
 }
 
 /**
@@ -34,7 +49,8 @@ export async function evaluateOnVal(model: RetinaNet, dataset: DetectionDataset,
   }
   const gt = restrictToImages(JSON.parse(await readFile(annotationFile, 'utf8')) as GtJson, imageIds);
   const result = evaluateCoco(gt, detections);
-  return { detections, result, seconds: (performance.now() - start) / 1000 };
+  const saturation = scoreSaturationWarning(detections);
+  return { detections, result, seconds: (performance.now() - start) / 1000, warnings: saturation ? [saturation] : [] };
 }
 
 interface GtJson {

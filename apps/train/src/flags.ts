@@ -20,6 +20,7 @@ export const USAGE = `usage: apdet-train <detector> [flags]        (detectors: $
   --epochs <n>           overrides train.epochs
   --batch <n>            overrides train.batchSize (the lr is scaled linearly unless --lr is given)
   --lr <x>               overrides train.lr (for the effective batch)
+  --pretrained <file>    ImageNet backbone weights (torchvision-named safetensors); overrides backbone.pretrained
   --backend <name>       tensorflow | wasm | cpu (default: the fastest that loads)
   --threads <n>          wasm compute threads (default 1)
   --seed <n>             initialisation, shuffling and augmentation seed (default 0)
@@ -37,6 +38,7 @@ const OPTIONS = {
   'loss-params': { type: 'string' },
   config: { type: 'string' },
   data: { type: 'string' },
+  pretrained: { type: 'string' },
   epochs: { type: 'string' },
   batch: { type: 'string' },
   lr: { type: 'string' },
@@ -62,6 +64,7 @@ export interface TrainFlags {
   loss?: string;
   lossParams?: string;
   config?: string;
+  pretrained?: string;
   data?: string;
   epochs?: number;
   batch?: number;
@@ -101,6 +104,7 @@ export function parseFlags(argv: string[]): TrainFlags {
   set('loss', v.loss);
   set('lossParams', v['loss-params']);
   set('config', v.config);
+  set('pretrained', v.pretrained);
   set('data', v.data);
   set('out', v.out);
   set('resume', v.resume);

@@ -9,5 +9,5 @@ export { readManifest, MANIFEST, type Manifest } from './manifest.js';
 export { readMetrics, type Metric, type TrainMetric, type EvalMetric } from './metrics.js';
 export { LATEST, BEST, loadState, type TrainState } from './checkpoints.js';
 export { loadRun, type LoadedRun } from './load-run.js';
-export { evaluateOnVal, evalJson, type ValResult } from './evaluate.js';
+export { evaluateOnVal, evalJson, scoreSaturationWarning, type ValResult } from './evaluate.js';
 export { datasetFiles, openRunData, firstItems, type DatasetFiles, type RunData } from './data.js';

@@ -7,14 +7,16 @@ import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import { initBackend } from '@apdet/backend';
 import { atomicWriteJson, UserError } from '@apdet/io';
-import { multiStep, paramGroups, SGD, withLinearWarmup } from '@apdet/nn';
 import { RetinaNet } from '@apdet/retinanet';
 import { checkLatest, initialState, loadState, type TrainState } from './checkpoints.js';
 import { datasetFiles, openRunData } from './data.js';
 import type { TrainFlags } from './flags.js';
 import { describeBackend, gitInfo, lossDescription, MANIFEST, packageVersions, readManifest, type Manifest } from './manifest.js';
 import { MetricsLog } from './metrics.js';
+import { createOptimizer, createSchedule } from './optimizer.js';
 import { createProgress } from './progress.js';
+import { loadPretrainedBackbone } from './pretrained.js';
+import { writeReportSafely } from './report.js';
 import { lossOf, settingsForResume, settingsFromFlags, type RunSettings } from './settings.js';
 import { trainLoop, type LoopContext } from './train-loop.js';
 
@@ -57,14 +59,15 @@ export async function runTraining(flags: TrainFlags, io: RunIo = DEFAULT_IO): Pr
 
   const c = settings.config;
   const model = new RetinaNet(c, { loss, seed: settings.seed });
-  const optimizer = new SGD(paramGroups(model, { weightDecay: c.train.weightDecay }), { momentum: c.train.momentum });
+  if (!resumeFrom) await loadPretrainedBackbone(model, io.log);
+  const optimizer = createOptimizer(model, c.train);
   const state = resumeFrom ? await loadState(runDir, model, optimizer) : initialState(settings.seed);
   if (state.seed !== settings.seed) throw new UserError(`${runDir}: checkpoint seed ${state.seed} differs from the manifest's ${settings.seed}`);
 
   const stepsPerEpoch = data.trainLoader.stepsPerEpoch;
   const totalIters = c.train.epochs * stepsPerEpoch;
   const stopIter = Math.min(totalIters, settings.maxSteps ?? Infinity);
-  const schedule = withLinearWarmup(multiStep(c.train.lrSteps.map((e) => e * stepsPerEpoch)), { iters: c.train.warmupIters, ratio: c.train.warmupRatio });
+  const schedule = createSchedule(c.train, stepsPerEpoch);
 
   await mkdir(runDir, { recursive: true });
   const manifest: Manifest = resumeFrom
@@ -100,9 +103,12 @@ export async function runTraining(flags: TrainFlags, io: RunIo = DEFAULT_IO): Pr
       `batch ${c.train.batchSize}, lr ${c.train.lr}, ${c.train.epochs} epochs × ${stepsPerEpoch} steps${stopIter < totalIters ? `, stopping at step ${stopIter}` : ''}, backend ${backend.name}`,
   );
   const ctx: LoopContext = { settings, runDir, model, optimizer, loss, data, files, schedule, stepsPerEpoch, totalIters, stopIter, metrics, progress: createProgress(io.progressStream), io };
+  let output: RunOutput;
   try {
-    return await trainLoop(ctx, state);
+    output = await trainLoop(ctx, state);
   } finally {
     await data.trainLoader.close();
   }
+  await writeReportSafely({ runDir, settings, files, data, state: output.state, backend: backend.name, log: io.log });
+  return output;
 }

@@ -53,8 +53,11 @@ export async function settingsFromFlags(flags: TrainFlags): Promise<RunSettings>
   // Linear scaling rule (Goyal et al. 2017): a different batch without --lr keeps lr/batch.
   const lr = flags.lr ?? (flags.batch === undefined ? undefined : (base.train.lr * flags.batch) / base.train.batchSize);
   if (lr !== undefined) overrides.lr = lr;
-  const flagNames = [flags.epochs !== undefined && '--epochs', flags.batch !== undefined && '--batch', flags.lr !== undefined && '--lr'].filter(Boolean);
-  const config = Object.keys(overrides).length === 0 ? base : resolveConfig(base, { train: overrides }, flagNames.join(' '));
+  const flagNames = [flags.epochs !== undefined && '--epochs', flags.batch !== undefined && '--batch', flags.lr !== undefined && '--lr', flags.pretrained !== undefined && '--pretrained'].filter(Boolean);
+  const sections: Record<string, unknown> = {};
+  if (Object.keys(overrides).length > 0) sections.train = overrides;
+  if (flags.pretrained !== undefined) sections.backbone = { pretrained: flags.pretrained };
+  const config = Object.keys(sections).length === 0 ? base : resolveConfig(base, sections, flagNames.join(' '));
   return {
     detector: flags.detector,
     loss,

@@ -6,7 +6,7 @@
 import path from 'node:path';
 import { atomicWriteJson, UserError } from '@apdet/io';
 import type { DetectionLoss } from '@apdet/losses';
-import type { LrSchedule, SGD } from '@apdet/nn';
+import type { LrSchedule, Optimizer } from '@apdet/nn';
 import { trainStep, type RetinaNet } from '@apdet/retinanet';
 import { BEST, LATEST, saveState, type TrainState } from './checkpoints.js';
 import { toTrainBatch, type DatasetFiles, type RunData } from './data.js';
@@ -20,7 +20,7 @@ export interface LoopContext {
   settings: RunSettings;
   runDir: string;
   model: RetinaNet;
-  optimizer: SGD;
+  optimizer: Optimizer;
   loss: DetectionLoss;
   data: RunData;
   files: DatasetFiles;
@@ -116,6 +116,7 @@ async function evaluate(ctx: LoopContext, state: TrainState, final: boolean): Pr
   const [ap, ap50, ap75] = v.result.stats as [number, number, number];
   await ctx.metrics.append({ type: 'eval', iter: state.iter, epoch: state.next.step === 0 ? state.next.epoch - 1 : state.next.epoch, ap, ap50, ap75, stats: v.result.stats, detections: v.detections.length, seconds: v.seconds });
   ctx.progress.line(`val AP ${ap.toFixed(4)}  AP50 ${ap50.toFixed(4)}  AP75 ${ap75.toFixed(4)}  (${v.detections.length} detections, ${v.seconds.toFixed(1)} s)`);
+  for (const warning of v.warnings) ctx.progress.line(warning);
   if (ap > state.bestAp) {
     state.bestAp = ap;
     state.bestIter = state.iter;

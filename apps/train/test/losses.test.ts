@@ -21,13 +21,14 @@ const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
 
 /**
  * Steps, lr and the required drop (mean of the last 4 logged losses below `ratio` × the first
- * 4's). Measured ratios at these settings: 0.71–0.96. `param-ap:sigmoid` is flat for its first
- * ~10 steps (its sigmoid ranking surrogate barely moves while every score sits at the prior)
- * and then decreases slowly: it gets more steps, a larger lr and a smaller required drop
- * (measured ratio 0.970 at 32 steps, lr 0.05). lr 0.05 is too high for focal+giou (it rises).
+ * 4's), with the default optimiser (AdamW; the test config keeps retinanet-tiny's). Measured
+ * ratios at lr 0.005: param-ap 0.55, :linear 0.67, :square 0.67, :sigmoid 0.91 (its sigmoid
+ * ranking surrogate is flat while every score sits at the prior), focal+l1 0.44, focal+giou 0.49,
+ * focal+l1+giou 0.49, ce+l1 0.30, ce+giou 0.44, ce+l1+giou 0.44. At lr 0.01 param-ap rises (1.13).
+ * `SETTINGS` holds per-loss exceptions (none needed now).
  */
-const DEFAULT = { steps: 24, lr: 0.02, ratio: 0.97 };
-const SETTINGS: Record<string, typeof DEFAULT> = { 'param-ap:sigmoid': { steps: 32, lr: 0.05, ratio: 0.99 } };
+const DEFAULT = { steps: 24, lr: 0.005, ratio: 0.95 };
+const SETTINGS: Record<string, typeof DEFAULT> = {};
 
 describe('every --loss trains', () => {
   it.each([...LOSS_NAMES])('%s: the loss decreases', async (loss) => {

@@ -29,7 +29,7 @@ export { normalize, IMAGENET_MEAN, IMAGENET_STD } from './transforms/normalize.j
 export { padToMultiple } from './transforms/pad.js';
 export { compose } from './transforms/pipeline.js';
 export type { Pipeline, PipelineSpec } from './transforms/pipeline.js';
-export { paperTrainPipeline, paperTestPipeline, shapesTrainPipeline, shapesTestPipeline, pipelineFromSpec, PIPELINE_PRESETS } from './transforms/presets.js';
+export { paperTrainPipeline, paperTestPipeline, coco1xTrainPipeline, coco1xTestPipeline, shapesTrainPipeline, shapesTestPipeline, pipelineFromSpec, PIPELINE_PRESETS } from './transforms/presets.js';
 
 // Loading
 export { CocoDetectionDataset, loadSampleSource } from './loader/dataset.js';

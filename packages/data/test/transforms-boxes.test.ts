@@ -6,7 +6,7 @@ import { minIouRandomCrop } from '../src/transforms/min-iou-crop.js';
 import { IMAGENET_MEAN, normalize } from '../src/transforms/normalize.js';
 import { padToMultiple } from '../src/transforms/pad.js';
 import { photometricDistortion } from '../src/transforms/photometric.js';
-import { paperTestPipeline, paperTrainPipeline, shapesTrainPipeline } from '../src/transforms/presets.js';
+import { coco1xTestPipeline, coco1xTrainPipeline, paperTestPipeline, paperTrainPipeline, shapesTrainPipeline } from '../src/transforms/presets.js';
 import { resize } from '../src/transforms/resize.js';
 import { canvasFromPixels, densify, toOriginalBoxes, type Sample, type Transform } from '../src/transforms/sample.js';
 import { cloneSample, randomSample } from './helpers.js';
@@ -23,6 +23,8 @@ const TRANSFORMS: [string, Transform, { crops: boolean }][] = [
   ['paper train pipeline', { name: 'p', apply: (s, r) => paperTrainPipeline(128).apply(s, r) }, { crops: true }],
   ['paper test pipeline', { name: 't', apply: (s, r) => paperTestPipeline().apply(s, r) }, { crops: false }],
   ['shapes train pipeline', { name: 's', apply: (s, r) => shapesTrainPipeline().apply(s, r) }, { crops: false }],
+  ['coco 1x train pipeline', { name: 'c', apply: (s, r) => coco1xTrainPipeline().apply(s, r) }, { crops: false }],
+  ['coco 1x test pipeline', { name: 'ct', apply: (s, r) => coco1xTestPipeline().apply(s, r) }, { crops: false }],
 ];
 
 function checkBoxesInside(boxes: Float32Array, s: Sample, what: string): void {

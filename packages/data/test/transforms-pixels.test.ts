@@ -63,6 +63,9 @@ describe('resize', () => {
     expect(resizedSize(640, 480, { width: 833, height: 500, keepRatio: true })).toEqual([667, 500]);
     expect(resizedSize(480, 640, { width: 833, height: 500, keepRatio: true })).toEqual([500, 667]);
     expect(resizedSize(1000, 200, { width: 833, height: 500, keepRatio: true })).toEqual([833, 167]);
+    // The COCO 1x scale (1333, 800): a 640×480 COCO image becomes 1067×800; a panorama is bound by 1333.
+    expect(resizedSize(640, 480, { width: 1333, height: 800, keepRatio: true })).toEqual([1067, 800]);
+    expect(resizedSize(2000, 500, { width: 1333, height: 800, keepRatio: true })).toEqual([1333, 333]);
     expect(resizedSize(640, 480, { width: 512, height: 512 })).toEqual([512, 512]);
     const out = resize({ width: 833, height: 500, keepRatio: true }).apply(sampleOf(canvasFromPixels(new Float32Array(640 * 480 * 3), 640, 480)), heads);
     expect([out.image.width, out.image.height, out.meta.affine.sx, out.meta.affine.sy]).toEqual([667, 500, 667 / 640, 500 / 480]);

@@ -32,7 +32,7 @@ export function detect(model: RetinaNet, images: tf.Tensor4D, geometries: readon
     const c = model.config.numClasses;
     return geometries.map((g, i) =>
       postprocessImage(
-        { scores: scores.subarray(i * t * c, (i + 1) * t * c), deltas: deltas.subarray(4 * i * t, 4 * (i + 1) * t), anchors, levelStart, numClasses: c, stds: model.config.boxCoder.stds },
+        { scores: scores.subarray(i * t * c, (i + 1) * t * c), deltas: deltas.subarray(4 * i * t, 4 * (i + 1) * t), anchors, levelStart, numClasses: c, stds: model.boxCoderStds },
         g,
         model.config.inference,
       ),

@@ -6,8 +6,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { decodeDeltasTensor, decodeUnitAnchor } from '@apdet/ops';
-import type { DetectionLoss, DetectionLossInputs, LossOutput } from '@apdet/losses';
-import { PAP_CODER_STDS } from './config/presets.js';
+import { PAP_BOX_CODER_STDS, type DetectionLoss, type DetectionLossInputs, type LossOutput } from '@apdet/losses';
 import type { RetinaNetOutput } from './model/retinanet.js';
 import type { BatchTargets } from './targets.js';
 
@@ -19,7 +18,7 @@ import type { BatchTargets } from './targets.js';
  * per-axis affine maps, so this frame gives the same IoU as absolute pixel boxes.
  */
 export function decodeInUnitFrame(deltas: tf.Tensor2D, stds: readonly number[]): tf.Tensor2D {
-  if (stds.every((s, i) => s === PAP_CODER_STDS[i])) return decodeUnitAnchor(deltas);
+  if (stds.every((s, i) => s === PAP_BOX_CODER_STDS[i])) return decodeUnitAnchor(deltas);
   return tf.tidy(() => {
     const unit = tf.tile(tf.tensor2d([[-0.5, -0.5, 0.5, 0.5]]), [deltas.shape[0], 1]) as tf.Tensor2D;
     return decodeDeltasTensor(unit, deltas, { stds: [stds[0], stds[1], stds[2], stds[3]] });

@@ -37,7 +37,7 @@ export function targetsForBatch(model: RetinaNet, batch: TrainBatch): BatchTarge
   const [b, height, width] = batch.images.shape;
   if (batch.annotations.length !== b) throw new Error(`targetsForBatch: ${batch.annotations.length} annotation sets for ${b} images`);
   const c = model.config;
-  return batchTargets(model.anchorGenerator, model.anchors(height, width), batch.annotations, { numClasses: c.numClasses, assigner: c.assigner, stds: c.boxCoder.stds });
+  return batchTargets(model.anchorGenerator, model.anchors(height, width), batch.annotations, { numClasses: c.numClasses, assigner: c.assigner, stds: model.boxCoderStds });
 }
 
 /**
@@ -53,7 +53,7 @@ export function trainStep(model: RetinaNet, loss: DetectionLoss, optimizer: Opti
   const c = model.config;
   const kept: Record<string, tf.Scalar> = {};
   const { value, grads } = valueAndGrads(model.trainableParameters(), () => {
-    const out = retinaLoss(loss, c.numClasses, model.forward(batch.images), targets, c.boxCoder.stds);
+    const out = retinaLoss(loss, c.numClasses, model.forward(batch.images), targets, model.boxCoderStds);
     // Parts are created inside the tape's tidy scope: keep them to read after the step.
     for (const [name, t] of Object.entries(out.parts)) kept[name] = tf.keep(t);
     return out.total;

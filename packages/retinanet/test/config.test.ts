@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { isUserError } from '@apdet/io';
 import { AnchorGenerator } from '@apdet/ops';
-import { RETINANET_CONFIGS, configFromJson, getConfig, resolveConfig } from '../src/index.js';
+import { getLoss } from '@apdet/losses';
+import { RETINANET_CONFIGS, RetinaNet, configFromJson, getConfig, resolveConfig } from '../src/index.js';
 
 function userErrorOf(fn: () => unknown): string {
   try {
@@ -22,7 +23,13 @@ describe('RetinaNet configs', () => {
     const c = getConfig('retinanet-r50-fpn-512');
     expect(c.anchors.ratios.length * c.anchors.scalesPerOctave).toBe(6);
     expect(c.anchors.strides).toEqual([8, 16, 32, 64, 128]);
-    expect(c.boxCoder.stds).toEqual([0.1, 0.1, 0.2, 0.2]);
+    // Coder stds come from the loss, as in the paper's configs: PAP 0.1/0.2, focal+L1 1.
+    expect(c.boxCoder.stds).toBeNull();
+    const tiny = getConfig('retinanet-tiny');
+    expect(tiny.boxCoder.stds).toBeNull();
+    expect(new RetinaNet(tiny, { loss: getLoss('param-ap') }).boxCoderStds).toEqual([0.1, 0.1, 0.2, 0.2]);
+    expect(new RetinaNet(tiny, { loss: getLoss('focal+l1') }).boxCoderStds).toEqual([1, 1, 1, 1]);
+    expect(new RetinaNet({ ...tiny, boxCoder: { stds: [0.5, 0.5, 1, 1] } }, { loss: getLoss('param-ap') }).boxCoderStds).toEqual([0.5, 0.5, 1, 1]);
     expect([c.train.lr, c.train.momentum, c.train.weightDecay, c.train.warmupIters, c.train.batchSize, c.train.epochs]).toEqual([0.016, 0.9, 1e-4, 500, 64, 100]);
     expect(c.train.lrSteps).toEqual([60, 80]);
     expect(c.train.trainPipeline).toBe('paper-train');
@@ -36,7 +43,7 @@ describe('RetinaNet configs', () => {
     expect(c.train.lr).toBe(0.02);
     expect(c.train.momentum).toBe(0.9);
     expect(c.head.stackedConvs).toBe(1);
-    expect(getConfig('retinanet-tiny').train.lr).toBe(0.08);
+    expect(getConfig('retinanet-tiny').train.lr).toBe(0.008);
   });
 
   it('rejects unknown names and fields with one clear line', () => {

@@ -30,7 +30,7 @@ function syntheticBatch(): TrainBatch {
 function evalLoss(model: RetinaNet, lossName: string, batch: TrainBatch): number {
   const loss = getLoss(lossName);
   const targets = targetsForBatch(model, batch);
-  return tf.tidy(() => retinaLoss(loss, MICRO.numClasses, model.forward(batch.images), targets, MICRO.boxCoder.stds).total.dataSync()[0]);
+  return tf.tidy(() => retinaLoss(loss, MICRO.numClasses, model.forward(batch.images), targets, model.boxCoderStds).total.dataSync()[0]);
 }
 
 describe('RetinaNet loss wiring', () => {
@@ -42,7 +42,7 @@ describe('RetinaNet loss wiring', () => {
       const loss = getLoss(name);
       tf.tidy(() => {
         const out = model.forward(batch.images);
-        const inputs = retinaLossInputs(loss, MICRO.numClasses, out, targets, MICRO.boxCoder.stds);
+        const inputs = retinaLossInputs(loss, MICRO.numClasses, out, targets, model.boxCoderStds);
         const needs = loss.needs('retina');
         expect(inputs.headKind).toBe('retina');
         expect(inputs.logits.shape).toEqual([2 * 504, 6]);

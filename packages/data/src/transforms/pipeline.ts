@@ -13,7 +13,7 @@ export interface Pipeline {
 
 /** A serialisable description of a preset pipeline, e.g. `{ preset: 'paper-train', size: 512 }`. */
 export interface PipelineSpec {
-  preset: 'paper-train' | 'paper-test' | 'shapes-train' | 'shapes-test';
+  preset: 'paper-train' | 'paper-test' | 'coco-1x-train' | 'coco-1x-test' | 'shapes-train' | 'shapes-test';
   /** Output side of `paper-train`. */
   size?: number;
 }

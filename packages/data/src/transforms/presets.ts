@@ -28,6 +28,20 @@ export function paperTestPipeline(): Pipeline {
   return compose('paper-test', [resize({ width: 833, height: 500, keepRatio: true }), normalize(), padToMultiple(32)], { preset: 'paper-test' });
 }
 
+/**
+ * The standard COCO "1x" training pipeline (mmdet `retinanet_r50_fpn_1x_coco`, Detectron): resize
+ * keeping the ratio so the short edge is 800 and the long edge at most 1333, flip 0.5, ImageNet
+ * normalisation, pad to a multiple of 32 (the FPN's coarsest stride).
+ */
+export function coco1xTrainPipeline(): Pipeline {
+  return compose('coco-1x-train', [resize({ width: 1333, height: 800, keepRatio: true }), randomFlip(0.5), normalize(), padToMultiple(32)], { preset: 'coco-1x-train' });
+}
+
+/** The COCO 1x test pipeline: the same resize, no flip. */
+export function coco1xTestPipeline(): Pipeline {
+  return compose('coco-1x-test', [resize({ width: 1333, height: 800, keepRatio: true }), normalize(), padToMultiple(32)], { preset: 'coco-1x-test' });
+}
+
 /** Training on the built-in shapes dataset: flip 0.5 and normalisation (images are 128 px). */
 export function shapesTrainPipeline(): Pipeline {
   return compose('shapes-train', [randomFlip(0.5), normalize(), padToMultiple(32)], { preset: 'shapes-train' });
@@ -42,6 +56,8 @@ export function shapesTestPipeline(): Pipeline {
 export const PIPELINE_PRESETS: Record<PipelineSpec['preset'], () => Pipeline> = {
   'paper-train': () => paperTrainPipeline(512),
   'paper-test': paperTestPipeline,
+  'coco-1x-train': coco1xTrainPipeline,
+  'coco-1x-test': coco1xTestPipeline,
   'shapes-train': shapesTrainPipeline,
   'shapes-test': shapesTestPipeline,
 };

@@ -3,7 +3,7 @@ import { giouLoss } from '../baseline/iou-losses.js';
 import { l1Loss, smoothL1Loss } from '../baseline/regression.js';
 import { sigmoidCrossEntropy, softmaxCrossEntropy } from '../baseline/cross-entropy.js';
 import { sigmoidFocalLoss } from '../baseline/focal.js';
-import { baselineDefaults, type BaselineHeadSettings, type BaselineName, type BoxTerm, type ClsTerm, type Normaliser } from './baseline-table.js';
+import { baselineBoxCoderStds, baselineDefaults, type BaselineHeadSettings, type BaselineName, type BoxTerm, type ClsTerm, type Normaliser } from './baseline-table.js';
 import { assertInputs, classScores, logitsCount } from './inputs.js';
 import { countAtLeastOne, labelMasks, type LabelMasks } from './labels.js';
 import { EMPTY_LOSS_PARAMS, numberField, paramsForHead, type LossParams, type ParamField } from './loss-params.js';
@@ -50,6 +50,7 @@ export function createBaselineLoss(name: BaselineName, params: LossParams = EMPT
       return { boxes: box.some((t) => t.kind === 'giou'), regression: box.some((t) => t.kind === 'l1') };
     },
     classifier,
+    boxCoderStds: baselineBoxCoderStds,
     numLogits: (head, numClasses) => logitsCount(classifier(head), numClasses),
     scores: (head, logits) => classScores(classifier(head), logits),
     settings: (head) => ({ loss: name, headKind: head, paramsSource: params.source, ...structuredClone(settingsFor(head)) }),

@@ -1,6 +1,6 @@
 // Default settings of the baseline registry entries per head kind, with where each number
 // comes from. These tables are the ONLY place where a loss depends on the detector.
-import type { HeadKind } from './types.js';
+import type { BoxCoderStds, HeadKind } from './types.js';
 
 /** What a term's sum is divided by (mmdet's avg_factor): #positives or #valid (non-ignored) samples, at least 1. */
 export type Normaliser = 'positives' | 'valid';
@@ -36,6 +36,15 @@ export const FOCAL_GAMMA = 2;
 export const PRIOR_PROBABILITY = 0.01;
 /** DETR's `eos_coef`: weight of the no-object class in softmax cross-entropy. */
 export const DETR_BACKGROUND_WEIGHT = 0.1;
+
+/**
+ * Coder stds of the baselines: 1 for the anchor heads (mmdet RetinaNet and RPN, and the paper's
+ * `focal+L1`/`focal+giou` RetinaNet configs, spec §10.2), 0.1/0.2 for the RoI head (mmdet's
+ * Faster R-CNN bbox head); DETR predicts boxes directly, so they are unused there.
+ */
+export function baselineBoxCoderStds(head: HeadKind): BoxCoderStds {
+  return head === 'roi' ? [0.1, 0.1, 0.2, 0.2] : [1, 1, 1, 1];
+}
 
 const l1 = (weight: number, normaliser: Normaliser): BoxTerm => ({ kind: 'l1', weight, beta: 0, normaliser });
 const giou = (weight: number, normaliser: Normaliser): BoxTerm => ({ kind: 'giou', weight, beta: 0, normaliser });

@@ -16,7 +16,10 @@ import { PRIOR_PROBABILITY } from './baseline-table.js';
 import { assertInputs, classScores, logitsCount } from './inputs.js';
 import { labelMasks, targetsFromLabels } from './labels.js';
 import { EMPTY_LOSS_PARAMS, describe, enumField, numberField, paramsForHead, type LossParams, type ParamField } from './loss-params.js';
-import type { ClassifierSpec, DetectionLoss, DetectionLossInputs, HeadKind, LossOutput } from './types.js';
+import type { BoxCoderStds, ClassifierSpec, DetectionLoss, DetectionLossInputs, HeadKind, LossOutput } from './types.js';
+
+/** The official code decodes positives around a unit anchor with these hard-coded stds (spec §9.1, §9.2). */
+export const PAP_BOX_CODER_STDS: BoxCoderStds = [0.1, 0.1, 0.2, 0.2];
 
 export type PapName = 'param-ap' | 'param-ap:linear' | 'param-ap:square' | 'param-ap:sigmoid';
 
@@ -112,6 +115,7 @@ export function createPapLoss(name: PapName, params: LossParams = EMPTY_LOSS_PAR
     summary: `Parameterized AP loss, ${form === 'searched' ? 'searched functions (paper preset per head)' : `${form} form`}; the only loss term`,
     needs: () => ({ boxes: true, regression: false }),
     classifier,
+    boxCoderStds: () => PAP_BOX_CODER_STDS,
     numLogits: (head, numClasses) => logitsCount(classifier(head), numClasses),
     scores: (head, logits) => classScores(classifier(head), logits),
     settings: (head) => ({ loss: name, headKind: head, ...settingsFor(head) }),

@@ -71,6 +71,9 @@ export interface ClassifierSpec {
   priorProbability: number | null;
 }
 
+/** Per-coordinate stds of the DeltaXYWH box coder: [dx, dy, dw, dh]. */
+export type BoxCoderStds = readonly [number, number, number, number];
+
 /** Which optional inputs a loss reads for a head. */
 export interface LossNeeds {
   boxes: boolean;
@@ -87,6 +90,14 @@ export interface DetectionLoss {
   needs(headKind: HeadKind): LossNeeds;
   /** How to build the classifier of this head. */
   classifier(headKind: HeadKind): ClassifierSpec;
+  /**
+   * The DeltaXYWH coder stds this loss was designed with for an anchor/RoI head (detectors use
+   * them unless their config fixes others). They set the scale of the regression deltas, so
+   * they matter to every loss term on deltas and to the gradient reaching them: the PAP loss
+   * decodes with [0.1, 0.1, 0.2, 0.2] (spec §9.1), mmdet's focal+L1/GIoU RetinaNet and RPN
+   * baselines use 1 (spec §10.2), its RoI heads 0.1/0.2.
+   */
+  boxCoderStds(headKind: HeadKind): BoxCoderStds;
   /** K, the number of classification logits per sample for C foreground classes. */
   numLogits(headKind: HeadKind, numClasses: number): number;
   /** Per-class probabilities `[N, C]` for inference (sigmoid, or softmax without background). */

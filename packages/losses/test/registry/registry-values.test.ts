@@ -223,6 +223,16 @@ describe('registry entries compute the documented formulas (cpu)', () => {
     expect(classifierBias(getLoss('ce+l1').classifier('roi'))).toBe(0);
   });
 
+  it('box coder stds: PAP 0.1/0.2 on every head (spec §9.1–9.2); baselines 1 on anchor heads, 0.1/0.2 on the RoI head (§10.2, mmdet)', () => {
+    const pap = [0.1, 0.1, 0.2, 0.2];
+    for (const head of ['retina', 'rpn', 'roi'] as const) expect(getLoss('param-ap:linear').boxCoderStds(head)).toEqual(pap);
+    for (const name of ['focal+l1', 'focal+giou', 'ce+l1']) {
+      expect(getLoss(name).boxCoderStds('retina')).toEqual([1, 1, 1, 1]);
+      expect(getLoss(name).boxCoderStds('rpn')).toEqual([1, 1, 1, 1]);
+      expect(getLoss(name).boxCoderStds('roi')).toEqual(pap);
+    }
+  });
+
   it('scores: sigmoid probabilities, or softmax with the background column dropped', () => {
     const logits = tf.tensor2d([[0, 1, 2], [3, -1, 0]]);
     const soft = getLoss('ce+l1').scores('roi', logits).arraySync();

@@ -57,6 +57,7 @@ export const CONFIG_SCHEMA: Schema = {
     blocks: nullOr(list(num(1, { integer: true }), 4)),
     frozenStages: num(0, { integer: true, max: 4 }),
     norm: oneOf('frozen-bn', 'bn', 'gn'),
+    pretrained: nullOr(text),
   },
   fpn: {
     inLevels: list(num(2, { integer: true, max: 5 })),
@@ -78,7 +79,7 @@ export const CONFIG_SCHEMA: Schema = {
     ratios: list(num(0, { minExclusive: true })),
     centerOffset: num(0, { max: 1 }),
   },
-  boxCoder: { stds: list(num(0, { minExclusive: true }), 4) },
+  boxCoder: { stds: nullOr(list(num(0, { minExclusive: true }), 4)) },
   assigner: {
     posIouThr: num(0, { max: 1 }),
     negIouThr: num(0, { max: 1 }),
@@ -94,12 +95,14 @@ export const CONFIG_SCHEMA: Schema = {
   },
   train: {
     batchSize: num(1, { integer: true }),
+    optimizer: oneOf('sgd', 'adamw'),
     lr: num(0, { minExclusive: true }),
     momentum: num(0, { max: 1 }),
     weightDecay: num(0),
     warmupIters: num(0, { integer: true }),
     warmupRatio: num(0, { max: 1 }),
     epochs: num(1, { integer: true }),
+    lrSchedule: oneOf('step', 'cosine'),
     lrSteps: list(num(0), undefined, 0),
     gradClipNorm: num(0),
     trainPipeline: text,

@@ -15,6 +15,13 @@ export interface BackboneConfig {
   frozenStages: number;
   /** `frozen-bn` (pretrained detection default), `bn` (batch statistics), `gn` (GroupNorm, for training from scratch). */
   norm: 'frozen-bn' | 'bn' | 'gn';
+  /**
+   * ImageNet weights for the backbone: a safetensors file with torchvision's ResNet names and
+   * layouts (make one with `packages/nn/tools/torch-to-safetensors.py --torchvision resnet50
+   * --weights IMAGENET1K_V1 r50.safetensors`; timm's `resnet50.tv_in1k` file has the same
+   * names). Loaded when a run starts, never on resume. null = random initialisation.
+   */
+  pretrained: string | null;
 }
 
 /** Feature pyramid. */
@@ -62,8 +69,12 @@ export interface AnchorsConfig {
 
 /** Box coder (mmdet DeltaXYWHBBoxCoder). */
 export interface BoxCoderConfig {
-  /** Target stds; the PAP configs use [0.1, 0.1, 0.2, 0.2] (required for its unit-anchor decoding). */
-  stds: [number, number, number, number];
+  /**
+   * Target stds [dx, dy, dw, dh], or null to use the loss's own (`loss.boxCoderStds('retina')`:
+   * [0.1, 0.1, 0.2, 0.2] for `param-ap`, whose unit-anchor decoding requires them; 1 for the
+   * focal/CE baselines, as in the paper's baseline configs). Fix them only to study the coder.
+   */
+  stds: [number, number, number, number] | null;
 }
 
 /** MaxIoU assigner (mmdet semantics, see @apdet/ops). */
@@ -96,7 +107,12 @@ export interface InferenceConfig {
 export interface TrainConfig {
   /** Images per step (all devices together). */
   batchSize: number;
-  /** SGD learning rate for `batchSize` images. */
+  /**
+   * `sgd` (momentum SGD, the paper's) or `adamw` (PyTorch AdamW; `momentum` is then β1). AdamW
+   * is for small models trained from scratch on CPU, where it converges in far fewer steps.
+   */
+  optimizer: 'sgd' | 'adamw';
+  /** Base learning rate for `batchSize` images. */
   lr: number;
   momentum: number;
   weightDecay: number;
@@ -104,7 +120,9 @@ export interface TrainConfig {
   warmupIters: number;
   warmupRatio: number;
   epochs: number;
-  /** Epochs after which the lr is multiplied by 0.1. */
+  /** `step`: ×0.1 after each of `lrSteps` epochs; `cosine`: cosine decay to 0 over all epochs (`lrSteps` unused). */
+  lrSchedule: 'step' | 'cosine';
+  /** Epochs after which the lr is multiplied by 0.1 (`lrSchedule: 'step'`). */
   lrSteps: number[];
   /** Gradient-norm clip (0 = none). */
   gradClipNorm: number;

@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { FPN, Module, ResNet, withInitSeed } from '@apdet/nn';
 import { AnchorGenerator, type FeatureSize } from '@apdet/ops';
-import { classifierBias, type ClassifierSpec, type DetectionLoss } from '@apdet/losses';
+import { classifierBias, PAP_BOX_CODER_STDS, type BoxCoderStds, type ClassifierSpec, type DetectionLoss } from '@apdet/losses';
 import { checkConfig, fpnStrides } from '../config/resolve.js';
 import type { RetinaNetConfig } from '../config/types.js';
 import { RetinaHead } from './head.js';
@@ -24,7 +24,7 @@ export interface RetinaNetOptions {
 export interface RetinaNetOutput {
   /** `[B, T, K]` classification logits (T anchors over all levels). */
   logits: tf.Tensor3D;
-  /** `[B, T, 4]` box deltas (DeltaXYWH, normalised by the config's coder stds). */
+  /** `[B, T, 4]` box deltas (DeltaXYWH, normalised by the model's `boxCoderStds`). */
   deltas: tf.Tensor3D;
   /** Feature map size of every level. */
   featureSizes: FeatureSize[];
@@ -55,6 +55,8 @@ export class RetinaNet extends Module {
   readonly head: RetinaHead;
   readonly anchorGenerator: AnchorGenerator;
   readonly classifier: ClassifierSpec;
+  /** The DeltaXYWH stds of targets and predictions: the config's, else the loss's, else the PAP ones. */
+  readonly boxCoderStds: BoxCoderStds;
   readonly loss: DetectionLoss | null;
   private readonly anchorCache = new Map<string, AnchorSet>();
 
@@ -65,6 +67,7 @@ export class RetinaNet extends Module {
     this.loss = options.loss ?? null;
     const fromLoss = this.loss ? this.loss.classifier('retina') : DEFAULT_CLASSIFIER;
     this.classifier = { ...fromLoss, priorProbability: c.head.priorProbability ?? fromLoss.priorProbability };
+    this.boxCoderStds = c.boxCoder.stds ?? this.loss?.boxCoderStds('retina') ?? PAP_BOX_CODER_STDS;
     const numLogits = this.loss ? this.loss.numLogits('retina', c.numClasses) : c.numClasses;
     this.anchorGenerator = new AnchorGenerator({
       strides: c.anchors.strides,

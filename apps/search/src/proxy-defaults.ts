@@ -1,0 +1,27 @@
+/**
+ * The default proxy task on the built-in shapes dataset, sized so that one proxy training
+ * (training + evaluation, wasm, 1 thread) takes about a minute on one core. The measurement
+ * behind these numbers is in the README ("Defaults and their cost").
+ */
+
+export interface ProxyDefaults {
+  /** Proxy-train images per proxy training. */
+  trainImages: number;
+  /** Proxy-val images the reward is measured on. */
+  valImages: number;
+  epochs: number;
+  /**
+   * The proxy's training config: the detector's default config with the warm-up shortened to
+   * fit a short run and no lr decay, like the official proxy (warm-up, then a constant lr;
+   * paper-spec §8).
+   */
+  config: Record<string, unknown>;
+}
+
+export const DEFAULT_PROXY: ProxyDefaults = {
+  trainImages: 1600,
+  valImages: 100,
+  epochs: 1,
+  // 100 steps of 16 images at retinanet-tiny's lr 0.08, reached after a 10-step warm-up.
+  config: { base: 'retinanet-tiny', train: { warmupIters: 10, lrSteps: [] } },
+};

@@ -1,0 +1,89 @@
+/**
+ * Flag parsing (in process) and bad input through the real CLI: one
+ * `apdet-search: error: …` line on stderr and a non-zero exit, before any work.
+ */
+import { describe, expect, it } from 'vitest';
+import { parseCommandLine } from '../src/flags.js';
+import { cli } from './helpers.js';
+
+describe('parseCommandLine', () => {
+  it('parses a search command', () => {
+    expect(parseCommandLine(['retinanet', '--rounds', '3', '--samples', '4', '--workers', '2', '--proxy-images', '64', '--proxy-epochs', '2', '--seed', '5', '--out', 'x', '--backend', 'cpu'])).toEqual({
+      command: 'search',
+      detector: 'retinanet',
+      runner: 'local',
+      rounds: 3,
+      samples: 4,
+      workers: 2,
+      proxyImages: 64,
+      proxyEpochs: 2,
+      seed: 5,
+      out: 'x',
+      backend: 'cpu',
+    });
+  });
+
+  it('parses the bullmq runner and the worker command', () => {
+    expect(parseCommandLine(['retinanet', '--runner', 'bullmq', '--redis', 'redis://10.0.0.5:6379'])).toMatchObject({ runner: 'bullmq', redis: 'redis://10.0.0.5:6379' });
+    expect(parseCommandLine(['worker', '--redis', 'redis://127.0.0.1:6390', '--concurrency', '2'])).toEqual({ command: 'worker', redis: 'redis://127.0.0.1:6390', concurrency: 2 });
+    expect(parseCommandLine(['worker', '--redis', 'redis://h'])).toMatchObject({ concurrency: 1 });
+    expect(parseCommandLine(['--help'])).toEqual({ command: 'help' });
+  });
+
+  const errors: [string[], RegExp][] = [
+    [[], /missing <detector>/],
+    [['faster-rcnn'], /supports retinanet only for now; 'faster-rcnn' has no proxy task yet/],
+    [['yolo'], /unknown detector 'yolo'; available: retinanet/],
+    [['retinanet', 'extra'], /unexpected argument 'extra'/],
+    [['retinanet', '--round', '3'], /Unknown option '--round'/],
+    [['retinanet', '--rounds', '0'], /--rounds must be an integer >= 1, got '0'/],
+    [['retinanet', '--samples', '1'], /--samples must be an integer >= 2, got '1'/],
+    [['retinanet', '--workers', '1.5'], /--workers must be an integer >= 1, got '1.5'/],
+    [['retinanet', '--proxy-images', 'many'], /--proxy-images must be an integer >= 1, got 'many'/],
+    [['retinanet', '--runner', 'slurm'], /--runner must be local or bullmq, got 'slurm'/],
+    [['retinanet', '--runner', 'bullmq'], /--runner bullmq needs --redis <url>/],
+    [['retinanet', '--redis', 'redis://h:1'], /--redis applies to --runner bullmq only/],
+    [['retinanet', '--runner', 'bullmq', '--redis', 'http://h:1'], /--redis must use redis:\/\/ or rediss:\/\//],
+    [['retinanet', '--runner', 'bullmq', '--redis', 'localhost:6379'], /--redis must use redis:\/\/|--redis must be a URL/],
+    [['retinanet', '--runner', 'bullmq', '--redis', 'redis://h:1', '--workers', '2'], /--workers applies to --runner local/],
+    [['retinanet', '--backend', 'webgpu'], /--backend must be tensorflow, wasm or cpu, got 'webgpu'/],
+    [['retinanet', '--resume', 'a', '--out', 'b'], /--resume continues the search in its own folder; drop --out/],
+    [['worker'], /apdet-search worker needs --redis <url>/],
+    [['worker', '--redis', 'redis://h', '--concurrency', '0'], /--concurrency must be an integer >= 1, got '0'/],
+    [['worker', '--redis', 'redis://h', 'x'], /takes no arguments, got 'x'/],
+  ];
+  it.each(errors)('rejects %j', (argv, message) => {
+    expect(() => parseCommandLine(argv)).toThrow(message);
+  });
+});
+
+describe('the CLI', () => {
+  function expectOneErrorLine(r: { status: number | null; stderr: string }, pattern: RegExp): void {
+    expect(r.status).not.toBe(0);
+    const lines = r.stderr.trim().split('\n');
+    expect(lines, r.stderr).toHaveLength(1);
+    expect(lines[0]).toMatch(/^apdet-search: error: /);
+    expect(lines[0]).toMatch(pattern);
+  }
+
+  it('prints one line for a bad flag', () => {
+    expectOneErrorLine(cli(['retinanet', '--rounds', 'x']), /--rounds must be an integer/);
+  });
+
+  it('prints one line when Redis is unreachable (search and worker)', () => {
+    // Port 9 (discard) on loopback: nothing listens there, so the connection is refused at once.
+    expectOneErrorLine(cli(['retinanet', '--runner', 'bullmq', '--redis', 'redis://127.0.0.1:9']), /cannot reach Redis at 127\.0\.0\.1:9 \(ECONNREFUSED\)/);
+    expectOneErrorLine(cli(['worker', '--redis', 'redis://127.0.0.1:9']), /cannot reach Redis at 127\.0\.0\.1:9 \(ECONNREFUSED\)/);
+  });
+
+  it('prints one line for --resume of a folder without a search', () => {
+    expectOneErrorLine(cli(['retinanet', '--resume', 'no-such-search-folder']), /no-such-search-folder: no state\.json here/);
+  });
+
+  it('shows the help', () => {
+    const r = cli(['--help']);
+    expect(r.status).toBe(0);
+    expect(r.stdout).toMatch(/usage: apdet-search <detector> \[flags\]/);
+    expect(r.stdout).toMatch(/apdet-search worker --redis <url>/);
+  });
+});
