@@ -1,4 +1,4 @@
-import { readFileSync, readdirSync, existsSync } from 'node:fs';
+import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 
@@ -26,7 +26,9 @@ describe('workspace layout', () => {
     for (const group of ['packages', 'apps']) {
       for (const dir of readdirSync(path.join(root, group))) {
         const project = readJson(`${group}/${dir}/project.json`);
-        expect(project.name, `${group}/${dir}`).toBe(dir);
+        // nx names are unique: an app sharing a package's folder name is `<dir>-app` (apps/search).
+        const clash = group === 'apps' && existsSync(path.join(root, 'packages', dir));
+        expect(project.name, `${group}/${dir}`).toBe(clash ? `${dir}-app` : dir);
         expect(project.targets.test, `${group}/${dir} test target`).toBeDefined();
       }
     }
