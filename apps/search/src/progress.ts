@@ -4,7 +4,7 @@
  * one per round. The same approach as apdet-train's progress display.
  */
 import type { ProxyOutcome, ProxyProgress } from '@apdet/search';
-import { formatDuration } from './format.js';
+import { formatDuration } from '@apdet/train';
 
 export interface ProgressStream {
   write(s: string): unknown;

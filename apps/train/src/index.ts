@@ -11,3 +11,4 @@ export { LATEST, BEST, loadState, type TrainState } from './checkpoints.js';
 export { loadRun, type LoadedRun } from './load-run.js';
 export { evaluateOnVal, evalJson, scoreSaturationWarning, type ValResult } from './evaluate.js';
 export { datasetFiles, openRunData, firstItems, type DatasetFiles, type RunData } from './data.js';
+export { formatDuration } from './progress.js';
