@@ -9,8 +9,8 @@
  * is recorded before and after, and a warning is printed when other processes competed.
  */
 import { parseArgs } from 'node:util';
-import { DEFAULT_SHAPES_DIR } from '@apdet/data';
-import { createLocalRunner, drawThetas, initialMu, logit, RETINANET_SPACE, SearchRng, thetaToLossParams, type ProxyJob, type ProxyOutcome } from '@apdet/search';
+import { DEFAULT_SHAPES_DIR, Rng } from '@apdet/data';
+import { createLocalRunner, drawThetas, initialMu, logit, RETINANET_SPACE, thetaToLossParams, type ProxyJob, type ProxyOutcome } from '@apdet/search';
 import { DEFAULT_PROXY } from '../src/proxy-defaults.js';
 import { ensureProxySplit, proxySplitSpec } from '../src/proxy-data.js';
 import type { ProxyTaskSettings } from '../src/proxy-task.js';
@@ -32,7 +32,7 @@ const task: ProxyTaskSettings = {
 await ensureProxySplit(task.split, (l) => console.log(l));
 
 const muX = initialMu(RETINANET_SPACE).map(logit);
-const thetas = drawThetas(muX, muX.map(() => 0.2), samples, SearchRng.from(42));
+const thetas = drawThetas(muX, muX.map(() => 0.2), samples, Rng.from(42));
 const jobs: ProxyJob[] = thetas.map((theta, n) => ({
   key: `r0-s${n}`,
   round: 0,

@@ -29,6 +29,11 @@ export interface ProxyTaskSettings {
   /** A config preset name or a `--config` JSON object (`{"base": "retinanet-tiny", ...}`). */
   config: string | Record<string, unknown>;
   backend?: 'tensorflow' | 'wasm' | 'cpu';
+  /**
+   * An apdet-train checkpoint the proxy's backbone and FPN start from (`apdet-train --init`;
+   * the head always starts fresh). Every worker must be able to read this path.
+   */
+  init?: string;
   /** Optional cap on optimisation steps (tests). */
   maxSteps?: number;
 }
@@ -101,6 +106,7 @@ function checkTask(job: ProxyJob): ProxyTaskSettings {
     if (!Number.isInteger(t[key]) || (t[key] as number) < 1) problem(`${key} must be a positive integer, got ${JSON.stringify(t[key])}`);
   }
   if (typeof t.config !== 'string' && (typeof t.config !== 'object' || t.config === null)) problem('config must be a preset name or an object');
+  if (t.init !== undefined && typeof t.init !== 'string') problem(`init must be a checkpoint path, got ${JSON.stringify(t.init)}`);
   return t as ProxyTaskSettings;
 }
 
@@ -123,6 +129,7 @@ async function trainingArgs(job: ProxyJob, task: ProxyTaskSettings, dir: string)
     ...['--eval-every', '0', '--log-every', '1', '--threads', '1'],
   ];
   if (task.backend !== undefined) args.push('--backend', task.backend);
+  if (task.init !== undefined) args.push('--init', task.init);
   if (task.maxSteps !== undefined) args.push('--max-steps', String(task.maxSteps));
   return args;
 }

@@ -4,7 +4,7 @@
  */
 import { runCli } from '@apdet/io';
 import { describeLosses } from '@apdet/losses';
-import { parseFlags, USAGE } from './flags.js';
+import { parseFlags, USAGE, withDefaultThreads } from './flags.js';
 import { runTraining } from './run.js';
 
 export async function main(argv: string[]): Promise<void> {
@@ -13,7 +13,7 @@ export async function main(argv: string[]): Promise<void> {
     process.stdout.write(`${USAGE}\n\nlosses:\n${describeLosses()}\n`);
     return;
   }
-  await runTraining(flags);
+  await runTraining(withDefaultThreads(flags));
 }
 
 runCli(() => main(process.argv.slice(2)), 'apdet-train');

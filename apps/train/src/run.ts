@@ -15,6 +15,7 @@ import { describeBackend, gitInfo, lossDescription, MANIFEST, packageVersions, r
 import { MetricsLog } from './metrics.js';
 import { createOptimizer, createSchedule } from './optimizer.js';
 import { createProgress } from './progress.js';
+import { loadInitWeights } from './init-weights.js';
 import { loadPretrainedBackbone } from './pretrained.js';
 import { writeReportSafely } from './report.js';
 import { lossOf, settingsForResume, settingsFromFlags, type RunSettings } from './settings.js';
@@ -59,7 +60,10 @@ export async function runTraining(flags: TrainFlags, io: RunIo = DEFAULT_IO): Pr
 
   const c = settings.config;
   const model = new RetinaNet(c, { loss, seed: settings.seed });
-  if (!resumeFrom) await loadPretrainedBackbone(model, io.log);
+  if (!resumeFrom) {
+    await loadPretrainedBackbone(model, io.log);
+    if (settings.init) await loadInitWeights(model, settings.init, io.log);
+  }
   const optimizer = createOptimizer(model, c.train);
   const state = resumeFrom ? await loadState(runDir, model, optimizer) : initialState(settings.seed);
   if (state.seed !== settings.seed) throw new UserError(`${runDir}: checkpoint seed ${state.seed} differs from the manifest's ${settings.seed}`);

@@ -25,6 +25,8 @@ export interface RunSettings {
   baseLr: number;
   /** How the effective lr was obtained (config, --lr, or linear scaling for --batch). */
   lrRule: string;
+  /** `--init`: an apdet-train checkpoint the backbone and FPN start from, or null. */
+  init: string | null;
   /** Dataset directory; `builtIn` = the shapes dataset generated on first use. */
   data: { dir: string; builtIn: boolean };
   seed: number;
@@ -46,6 +48,7 @@ export async function settingsFromFlags(flags: TrainFlags): Promise<RunSettings>
   // Validates the name and the params now, before any dataset work.
   if (lossParams === null) getLoss(loss);
   else validateLossParams(loss, lossParams, flags.lossParams);
+  if (flags.init !== undefined && !existsSync(flags.init)) throw new UserError(`--init ${flags.init}: no such file (give a run's latest.safetensors or best.safetensors)`);
   const { config: base, source } = await loadBaseConfig(flags.config);
   const overrides: Record<string, unknown> = {};
   if (flags.epochs !== undefined) overrides.epochs = flags.epochs;
@@ -68,6 +71,7 @@ export async function settingsFromFlags(flags: TrainFlags): Promise<RunSettings>
     baseBatch: base.train.batchSize,
     baseLr: base.train.lr,
     lrRule: flags.lr !== undefined ? '--lr' : flags.batch !== undefined ? `linear scaling: ${base.train.lr} × ${flags.batch}/${base.train.batchSize}` : `config ${source}`,
+    init: flags.init ?? null,
     data: flags.data === undefined ? { dir: DEFAULT_DATA_DIR, builtIn: true } : { dir: flags.data, builtIn: false },
     seed: flags.seed ?? 0,
     backend: flags.backend ?? null,

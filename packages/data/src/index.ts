@@ -10,7 +10,7 @@ export { loadRgbImage, decodeRgbImage } from './image/load-image.js';
 export type { RgbImage } from './image/load-image.js';
 
 // Randomness
-export { Rng } from './rng.js';
+export { Rng, type RngState } from './rng.js';
 
 // Transforms
 export { canvasFromPixels, densify, isDense, toOriginalBoxes, writeCanvasInto } from './transforms/sample.js';

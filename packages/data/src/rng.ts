@@ -5,20 +5,23 @@
  * Every random choice in the data pipeline draws from a generator created by
  * {@link Rng.from}, so a sample depends only on its key tuple, never on the order in which
  * samples happen to be decoded, and `(seed, epoch, index)` reproduces it bit for bit.
+ * Long-lived streams (the loss search's sampler) save {@link Rng.state} and continue with
+ * {@link Rng.fromState}.
  */
+/** The four 32-bit words of an {@link Rng}, as JSON-friendly unsigned integers. */
+export type RngState = [number, number, number, number];
+
 export class Rng {
   private a: number;
   private b: number;
   private c: number;
   private d: number;
 
-  private constructor(a: number, b: number, c: number, d: number) {
-    this.a = a | 0;
-    this.b = b | 0;
-    this.c = c | 0;
-    this.d = d | 0;
-    // Discard the first outputs: sfc32 mixes its state through the counter in a few rounds.
-    for (let i = 0; i < 12; i++) this.nextUint32();
+  private constructor(words: RngState) {
+    this.a = words[0] | 0;
+    this.b = words[1] | 0;
+    this.c = words[2] | 0;
+    this.d = words[3] | 0;
   }
 
   /**
@@ -43,7 +46,28 @@ export class Rng {
       h3 = mix32(h3 + h1 + Math.imul(h2, 0x2545f491));
       h4 = mix32(h4 ^ h3 ^ keys.length);
     }
-    return new Rng(h1, h2, h3, h4 | 1);
+    const rng = new Rng([h1, h2, h3, h4 | 1]);
+    // Discard the first outputs: sfc32 mixes its state through the counter in a few rounds.
+    for (let i = 0; i < 12; i++) rng.nextUint32();
+    return rng;
+  }
+
+  /**
+   * Restores a generator saved with {@link Rng.state} (e.g. read back from JSON).
+   *
+   * @example
+   * const saved = rng.state();            // [a, b, c, d], JSON-friendly
+   * const again = Rng.fromState(saved);   // continues exactly where `rng` is now
+   */
+  static fromState(state: RngState): Rng {
+    const valid = Array.isArray(state) && state.length === 4 && state.every((w) => Number.isInteger(w) && w >= 0 && w <= 0xffffffff);
+    if (!valid) throw new RangeError(`Rng.fromState: expected 4 unsigned 32-bit integers, got ${JSON.stringify(state)}`);
+    return new Rng(state);
+  }
+
+  /** The current state as 4 unsigned 32-bit integers; `Rng.fromState(rng.state())` continues the same stream. */
+  state(): RngState {
+    return [this.a >>> 0, this.b >>> 0, this.c >>> 0, this.d >>> 0];
   }
 
   /** The next 32 random bits as an unsigned integer. */

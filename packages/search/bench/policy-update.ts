@@ -8,7 +8,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { drawThetas } from '../src/policy.js';
 import { ppoUpdate } from '../src/ppo.js';
-import { SearchRng } from '../src/rng.js';
+import { Rng } from '@apdet/data';
 import { FASTER_RCNN_SPACE, RETINANET_SPACE, initialMu, spaceDims, type SearchSpace } from '../src/search-space.js';
 import { saveSearchState, stateFile, type SearchState } from '../src/state.js';
 import { logit } from '../src/truncated-normal.js';
@@ -55,7 +55,7 @@ for (const space of [RETINANET_SPACE, FASTER_RCNN_SPACE]) {
   const dims = spaceDims(space);
   const muX = initialMu(space).map(logit);
   const sigma = new Array(dims).fill(0.2);
-  const rng = SearchRng.from(1);
+  const rng = Rng.from(1);
   const thetas = drawThetas(muX, sigma, 8, rng);
   const rewards = thetas.map(() => rng.next());
   const drawMs = median(() => void drawThetas(muX, sigma, 8, rng), 20);

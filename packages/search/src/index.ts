@@ -24,7 +24,7 @@ export {
   type PpoUpdateResult,
 } from './ppo.js';
 export { nextSigma, scheduledSigma, drawThetas } from './policy.js';
-export { SearchRng, proxySeed, type RngState } from './rng.js';
+export { proxySeed } from './rng.js';
 export {
   RETINANET_SPACE,
   FASTER_RCNN_SPACE,

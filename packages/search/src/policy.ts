@@ -1,4 +1,4 @@
-import type { SearchRng } from './rng.js';
+import type { Rng } from '@apdet/data';
 import { sampleTruncatedNormal, sigmoid } from './truncated-normal.js';
 
 /**
@@ -20,7 +20,7 @@ export function scheduledSigma(sigma0: number, round: number, rounds: number): n
  * Draws `count` θ vectors from the policy TN(sigmoid(muX), σ) one at a time, dimension by
  * dimension (one uniform per entry, in that order, from `rng`; spec §7.1 sampler).
  */
-export function drawThetas(muX: readonly number[], sigma: readonly number[], count: number, rng: SearchRng): number[][] {
+export function drawThetas(muX: readonly number[], sigma: readonly number[], count: number, rng: Rng): number[][] {
   const mu = muX.map(sigmoid);
   return Array.from({ length: count }, () => mu.map((m, d) => sampleTruncatedNormal(m, sigma[d], rng.next())));
 }

@@ -5,7 +5,8 @@ import { thetaToLossParams, type PapLossParams } from './loss-params.js';
 import { writeFinalParams, writeRoundsFile } from './outputs.js';
 import { drawThetas, nextSigma } from './policy.js';
 import { DEFAULT_PPO, ppoUpdate, type PpoSettings } from './ppo.js';
-import { SearchRng, proxySeed } from './rng.js';
+import { Rng } from '@apdet/data';
+import { proxySeed } from './rng.js';
 import { RETINANET_SPACE, initialMu, spaceDims, validateSearchSpace, type SearchSpace } from './search-space.js';
 import {
   STATE_FORMAT,
@@ -153,7 +154,7 @@ async function startState(dir: string, settings: SearchSettings, task: Record<st
     muX,
     mu: muX.map(sigmoid),
     sigma: settings.muInit.map(() => settings.sigma0),
-    rng: SearchRng.from(settings.seed).state(),
+    rng: Rng.from(settings.seed).state(),
     current: null,
     history: [],
     completed: false,
@@ -200,7 +201,7 @@ async function resumeState(dir: string, options: RunSearchOptions, log: (line: s
 async function beginRound(dir: string, state: SearchState): Promise<RoundInProgress> {
   if (state.current !== null) return state.current;
   const { samples, seed } = state.settings;
-  const rng = SearchRng.fromState(state.rng);
+  const rng = Rng.fromState(state.rng);
   const thetas = drawThetas(state.muX, state.sigma, samples, rng);
   state.current = {
     round: state.round,

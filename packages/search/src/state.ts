@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { UserError, atomicWriteJson, readJsonFile } from '@apdet/io';
 import type { PpoSettings } from './ppo.js';
-import type { RngState } from './rng.js';
+import type { RngState } from '@apdet/data';
 import { validateSearchSpace, type SearchSpace } from './search-space.js';
 
 export const STATE_FILE = 'state.json';

@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { adamStep, createAdamState } from '../src/adam.js';
 import { nextSigma, scheduledSigma } from '../src/policy.js';
 import { DEFAULT_PPO, advantages, logProbTable, ppoLrMultiplier, ppoObjective, ppoUpdate } from '../src/ppo.js';
-import { SearchRng } from '../src/rng.js';
+import { Rng } from '@apdet/data';
 
 const ADAM = { beta1: 0.9, beta2: 0.999, eps: 1e-8 };
 
@@ -64,7 +64,7 @@ describe('PPO ratios: per-dimension clipping in log space, then summed (spec §7
   });
 
   it('analytic ∂J/∂mu_x matches central finite differences (random batches, clipped and unclipped dims)', () => {
-    const rng = SearchRng.from(11);
+    const rng = Rng.from(11);
     let clippedSeen = 0;
     for (let trial = 0; trial < 60; trial++) {
       const dims = 1 + Math.floor(rng.next() * 6);

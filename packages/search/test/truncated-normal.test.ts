@@ -9,7 +9,7 @@ import {
   truncatedNormalLogProb,
   truncatedNormalLogProbGradMu,
 } from '../src/truncated-normal.js';
-import { SearchRng } from '../src/rng.js';
+import { Rng } from '@apdet/data';
 
 const LOG_SQRT_2PI = 0.9189385332046727; // log √(2π)
 
@@ -43,7 +43,7 @@ describe('truncated normal on [0, 1] (spec §7.1)', () => {
   });
 
   it('∂ log p/∂μ and ∂ log p/∂mu_x match central finite differences to 1e-7 relative', () => {
-    const rng = SearchRng.from(1);
+    const rng = Rng.from(1);
     for (let i = 0; i < 200; i++) {
       const muX = rng.uniform(-4, 4);
       const sigma = 0.005 + 0.3 * rng.next();
@@ -61,7 +61,7 @@ describe('truncated normal on [0, 1] (spec §7.1)', () => {
   });
 
   it('sampler inverts the truncated cdf: F(x) = u for unclamped draws (1e-12)', () => {
-    const rng = SearchRng.from(2);
+    const rng = Rng.from(2);
     for (let i = 0; i < 500; i++) {
       const mu = rng.uniform(0.05, 0.95);
       const sigma = rng.uniform(0.01, 0.3);
@@ -73,7 +73,7 @@ describe('truncated normal on [0, 1] (spec §7.1)', () => {
   });
 
   it('samples lie in [0, 1] and their mean is the truncated-normal mean (Monte Carlo, 6 standard errors)', () => {
-    const rng = SearchRng.from(3);
+    const rng = Rng.from(3);
     const [mu, sigma, n] = [0.1, 0.2, 40_000];
     let sum = 0;
     let sumSq = 0;
