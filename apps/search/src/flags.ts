@@ -38,6 +38,8 @@ search flags:
   --proxy-images <n>     proxy training images (default ${DEFAULT_PROXY.trainImages})
   --proxy-val-images <n> proxy held-out images the reward is measured on (default ${DEFAULT_PROXY.valImages})
   --proxy-epochs <n>     proxy training epochs (default ${DEFAULT_PROXY.epochs})
+  --proxy-init <file>    apdet-train checkpoint the proxies' backbone and FPN start from (warm start;
+                         the head starts fresh); default: from scratch
   --seed <n>             search seed: policy samples, proxy split, training seeds (default ${DEFAULT_SEARCH_SEED})
   --backend <name>       tensorflow | wasm | cpu for the proxy trainings (default wasm)
   --out <dir>            search folder (default runs/search-<detector>-<timestamp>)
@@ -57,6 +59,7 @@ const SEARCH_OPTIONS = {
   'proxy-images': { type: 'string' },
   'proxy-val-images': { type: 'string' },
   'proxy-epochs': { type: 'string' },
+  'proxy-init': { type: 'string' },
   seed: { type: 'string' },
   backend: { type: 'string' },
   out: { type: 'string' },
@@ -82,6 +85,7 @@ export interface SearchFlags {
   proxyImages?: number;
   proxyValImages?: number;
   proxyEpochs?: number;
+  proxyInit?: string;
   seed?: number;
   backend?: BackendFlag;
   out?: string;
@@ -131,6 +135,7 @@ export function parseSearchFlags(argv: readonly string[]): SearchFlags | { comma
   set('proxyValImages', int('--proxy-val-images', v['proxy-val-images'], 1));
   set('proxyEpochs', int('--proxy-epochs', v['proxy-epochs'], 1));
   set('seed', int('--seed', v.seed, 0));
+  set('proxyInit', nonEmpty('--proxy-init', v['proxy-init'], 'a checkpoint file'));
   set('out', nonEmpty('--out', v.out));
   set('resume', nonEmpty('--resume', v.resume));
   set('redis', v.redis === undefined ? undefined : redisUrl(v.redis));
@@ -161,8 +166,8 @@ function int(flag: string, text: string | undefined, min: number): number | unde
   return n;
 }
 
-function nonEmpty(flag: string, text: string | undefined): string | undefined {
-  if (text !== undefined && text.trim() === '') throw new UserError(`${flag} needs a directory, got an empty string`);
+function nonEmpty(flag: string, text: string | undefined, what = 'a directory'): string | undefined {
+  if (text !== undefined && text.trim() === '') throw new UserError(`${flag} needs ${what}, got an empty string`);
   return text;
 }
 

@@ -68,7 +68,7 @@ async function createProxySplit(spec: ProxySplitSpec, log: (line: string) => voi
   }
   if (spec.builtInShapes) {
     if (!existsSync(spec.sourceDir)) log(`generating the shapes dataset in ${spec.sourceDir} (first use, about 30 s)…`);
-    await ensureShapesDataset(spec.sourceDir);
+    await ensureShapesDataset(spec.sourceDir, {}, undefined, { onOutdated: 'regenerate', log });
   }
   const input = path.join(spec.sourceDir, 'instances_train.json');
   const images = path.join(spec.sourceDir, 'train');

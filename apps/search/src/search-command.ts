@@ -3,6 +3,7 @@
  * picks the runner, and runs (or resumes) the search of @apdet/search with progress lines and
  * plots after every round.
  */
+import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { UserError } from '@apdet/io';
@@ -42,11 +43,13 @@ export function proxyTaskFromFlags(flags: SearchFlags): ProxyTaskSettings {
     epochs: flags.proxyEpochs ?? DEFAULT_PROXY.epochs,
     config: DEFAULT_PROXY.config,
     backend: flags.backend ?? 'wasm',
+    // Workers on other machines read the same path: give one they can all reach.
+    ...(flags.proxyInit === undefined ? {} : { init: path.resolve(flags.proxyInit) }),
   };
 }
 
 /** Flags that define the proxy task; a resumed search uses the stored task instead. */
-const TASK_FLAGS = ['proxyImages', 'proxyValImages', 'proxyEpochs', 'backend'] as const;
+const TASK_FLAGS = ['proxyImages', 'proxyValImages', 'proxyEpochs', 'proxyInit', 'backend'] as const;
 
 export async function searchCommand(flags: SearchFlags, io: SearchIo = DEFAULT_SEARCH_IO, taskOverride?: ProxyTaskSettings): Promise<SearchState> {
   const dir = flags.resume ?? flags.out ?? defaultSearchDir(flags.detector);
@@ -56,6 +59,7 @@ export async function searchCommand(flags: SearchFlags, io: SearchIo = DEFAULT_S
     if (given.length > 0) throw new UserError(`--resume continues the search with its stored proxy task; drop ${given.map(flagName).join(', ')}`);
   }
   const task = stored !== null ? (stored.task as unknown as ProxyTaskSettings) : (taskOverride ?? proxyTaskFromFlags(flags));
+  if (task.init !== undefined && !existsSync(task.init)) throw new UserError(`--proxy-init ${task.init}: no such file (give an apdet-train run's latest.safetensors)`);
   // Settings not given on the command line of a resume are the stored ones (a different value is an error in runSearch).
   const rounds = flags.rounds ?? stored?.settings.rounds ?? DEFAULT_ROUNDS;
   const samples = flags.samples ?? stored?.settings.samples ?? DEFAULT_SAMPLES;

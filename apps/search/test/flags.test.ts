@@ -28,6 +28,7 @@ describe('parseCommandLine', () => {
     expect(parseCommandLine(['worker', '--redis', 'redis://127.0.0.1:6390', '--concurrency', '2'])).toEqual({ command: 'worker', redis: 'redis://127.0.0.1:6390', concurrency: 2 });
     expect(parseCommandLine(['worker', '--redis', 'redis://h'])).toMatchObject({ concurrency: 1 });
     expect(parseCommandLine(['--help'])).toEqual({ command: 'help' });
+    expect(parseCommandLine(['retinanet', '--proxy-init', 'runs/pre/latest.safetensors'])).toMatchObject({ proxyInit: 'runs/pre/latest.safetensors' });
   });
 
   const errors: [string[], RegExp][] = [
@@ -74,6 +75,10 @@ describe('the CLI', () => {
     // Port 9 (discard) on loopback: nothing listens there, so the connection is refused at once.
     expectOneErrorLine(cli(['retinanet', '--runner', 'bullmq', '--redis', 'redis://127.0.0.1:9']), /cannot reach Redis at 127\.0\.0\.1:9 \(ECONNREFUSED\)/);
     expectOneErrorLine(cli(['worker', '--redis', 'redis://127.0.0.1:9']), /cannot reach Redis at 127\.0\.0\.1:9 \(ECONNREFUSED\)/);
+  });
+
+  it('prints one line for a missing --proxy-init checkpoint', () => {
+    expectOneErrorLine(cli(['retinanet', '--proxy-init', 'no-such-run/latest.safetensors', '--out', 'never-made']), /--proxy-init .*no-such-run\/latest\.safetensors: no such file/);
   });
 
   it('prints one line for --resume of a folder without a search', () => {

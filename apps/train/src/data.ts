@@ -21,7 +21,9 @@ export interface DatasetFiles {
 export async function datasetFiles(settings: RunSettings, log: (line: string) => void): Promise<DatasetFiles> {
   if (settings.data.builtIn) {
     if (!existsSync(settings.data.dir)) log(`generating the shapes dataset in ${settings.data.dir} (first use, about 30 s)…`);
-    return ensureShapesDataset(settings.data.dir);
+    // The built-in dataset is generated content: when an older apdet made it with other
+    // defaults, it is replaced rather than refused.
+    return ensureShapesDataset(settings.data.dir, {}, undefined, { onOutdated: 'regenerate', log });
   }
   const dir = settings.data.dir;
   if (!existsSync(dir)) throw new UserError(`--data ${dir}: no such directory (expected instances_train.json, instances_val.json, train/, val/)`);

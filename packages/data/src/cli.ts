@@ -9,7 +9,7 @@ import { splitCoco } from './tools/split.js';
 const USAGE = `usage: apdet-data <command> [options]
 
 commands:
-  make-shapes [--out data/shapes] [--train 2000] [--val 500] [--size 128] [--seed 0]
+  make-shapes [--out data/shapes] [--train 4000] [--val 500] [--size 128] [--seed 0]
       generate the built-in shapes dataset (COCO format); kept if already there
   validate <instances.json> [--images <dir>] [--max-problems N]
       report every problem with its record, and counts; exit 1 on errors

@@ -42,7 +42,7 @@ export type { Batch, LoaderPosition } from './loader/collate.js';
 export { planEpoch } from './loader/epoch-plan.js';
 
 // The built-in shapes dataset
-export { DEFAULT_SHAPES_DIR, ensureShapesDataset, makeShapesDataset, shapesDatasetPaths, SHAPES_DEFAULTS, SHAPES_GENERATOR_VERSION } from './shapes/make-shapes.js';
+export { DEFAULT_SHAPES_DIR, ensureShapesDataset, makeShapesDataset, type EnsureShapesOptions, shapesDatasetPaths, SHAPES_DEFAULTS, SHAPES_GENERATOR_VERSION } from './shapes/make-shapes.js';
 export type { ShapesDatasetOptions, ShapesDatasetPaths } from './shapes/make-shapes.js';
 export { SHAPE_CLASSES } from './shapes/geometry.js';
 export type { ShapeClass } from './shapes/geometry.js';

@@ -127,4 +127,19 @@ describe('shapes dataset', () => {
     await expect(ensureShapesDataset(stray)).rejects.toThrow(/not a complete shapes dataset/);
     expect((await readdir(path.join(dir, 'auto'))).filter((n) => n.includes('.tmp-'))).toEqual([]);
   });
+
+  it("ensureShapesDataset with onOutdated 'regenerate' replaces a dataset made with other options, and only that", async () => {
+    const target = path.join(dir, 'outdated', 'shapes');
+    await ensureShapesDataset(target, { train: 3, val: 1, seed: 2 });
+    const lines: string[] = [];
+    const paths = await ensureShapesDataset(target, { train: 4, val: 1, seed: 2 }, undefined, { onOutdated: 'regenerate', log: (l) => lines.push(l) });
+    expect(JSON.parse(await readFile(paths.trainAnnotations, 'utf8')).images).toHaveLength(4);
+    expect(lines).toEqual([expect.stringMatching(/holds a shapes dataset made with other options .*"train":3.*regenerating it as .*"train":4/)]);
+    expect(await readdir(path.join(dir, 'outdated'))).toEqual(['shapes']);
+    // A directory that is not a complete shapes dataset is never replaced.
+    const stray = path.join(dir, 'stray-2');
+    await makeShapesDataset(stray, { train: 1, val: 1 });
+    await writeFile(path.join(stray, 'shapes-dataset.json'), 'garbage');
+    await expect(ensureShapesDataset(stray, {}, undefined, { onOutdated: 'regenerate' })).rejects.toThrow(/not a complete shapes dataset/);
+  });
 });

@@ -8,12 +8,14 @@ beforeAll(() => useBackend('cpu'));
 
 describe('RetinaNet model', () => {
   it('tiny: outputs [B, T, C] and [B, T, 4] with T = Σ H·W·A over P3–P5', () => {
-    const model = new RetinaNet(getConfig('retinanet-tiny'), { loss: getLoss('focal+l1'), seed: 1 });
+    const config = getConfig('retinanet-tiny');
+    const model = new RetinaNet(config, { loss: getLoss('focal+l1'), seed: 1 });
+    const perLocation = config.anchors.scalesPerOctave * config.anchors.ratios.length;
     const images = tf.zeros([2, 128, 128, 3]) as tf.Tensor4D;
     const o = model.forward(images);
     const out = { l: o.logits.shape, d: o.deltas.shape, f: o.featureSizes };
     tf.dispose([images, o.logits, o.deltas]);
-    const t = (16 * 16 + 8 * 8 + 4 * 4) * 6;
+    const t = (16 * 16 + 8 * 8 + 4 * 4) * perLocation;
     expect(out.f).toEqual([[16, 16], [8, 8], [4, 4]]);
     expect(out.l).toEqual([2, t, 6]);
     expect(out.d).toEqual([2, t, 4]);

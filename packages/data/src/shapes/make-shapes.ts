@@ -29,7 +29,9 @@ export interface ShapesDatasetPaths {
 /** Where training commands put the shapes dataset when no dataset is given (relative to the working directory). */
 export const DEFAULT_SHAPES_DIR = 'data/shapes';
 
-export const SHAPES_DEFAULTS: Required<ShapesDatasetOptions> = { train: 2000, val: 500, size: 128, seed: 0 };
+// 4,000 training images: with 2,000, the default run's train AP50 was 0.84 against 0.76 on val
+// (overfitting); the same number of steps over 4,000 images reached AP 0.576 / AP50 0.783.
+export const SHAPES_DEFAULTS: Required<ShapesDatasetOptions> = { train: 4000, val: 500, size: 128, seed: 0 };
 /** Bumped whenever the generator's output changes, so stale datasets are regenerated. */
 export const SHAPES_GENERATOR_VERSION = 1;
 const MARKER = 'shapes-dataset.json';
@@ -65,33 +67,68 @@ export async function makeShapesDataset(dir: string, options: ShapesDatasetOptio
   return paths;
 }
 
+/** How {@link ensureShapesDataset} treats a directory holding a shapes dataset made with other options. */
+export interface EnsureShapesOptions {
+  /**
+   * `'error'` (default): refuse it. `'regenerate'`: replace it with the wanted dataset — for
+   * the built-in default directory, whose content is generated (nothing of the user's is lost)
+   * and whose defaults may change between versions of apdet.
+   */
+  onOutdated?: 'error' | 'regenerate';
+  /** Told when an outdated dataset is replaced. */
+  log?: (line: string) => void;
+}
+
 /**
  * Returns the shapes dataset in `dir`, generating it first when it is missing — what
  * training commands call when no dataset is given. Generation happens in a temporary
  * sibling directory renamed into place, so an interrupted run never leaves a half dataset
  * and two processes racing both end with the same complete one.
  */
-export async function ensureShapesDataset(dir: string, options: ShapesDatasetOptions = {}, onProgress?: (done: number, total: number) => void): Promise<ShapesDatasetPaths> {
+export async function ensureShapesDataset(
+  dir: string,
+  options: ShapesDatasetOptions = {},
+  onProgress?: (done: number, total: number) => void,
+  ensure: EnsureShapesOptions = {},
+): Promise<ShapesDatasetPaths> {
   const o = { ...SHAPES_DEFAULTS, ...options };
   const existing = await readMarker(dir);
   if (existing === 'missing') {
-    const temp = `${dir}.tmp-${process.pid}-${randomBytes(4).toString('hex')}`;
-    try {
-      await makeShapesDataset(temp, o, onProgress);
-      await mkdir(path.dirname(path.resolve(dir)), { recursive: true });
-      await rename(temp, dir);
-    } catch (error) {
-      await rm(temp, { recursive: true, force: true });
-      // Another process may have finished first; accept its dataset if it matches.
-      if ((await readMarker(dir)) === 'missing') throw error;
-    }
+    await generateInPlace(dir, o, onProgress);
     return ensureShapesDataset(dir, o);
   }
   const wanted = JSON.stringify(markerOf(o));
-  if (existing !== wanted) {
+  if (existing === wanted) return shapesDatasetPaths(dir);
+  if (ensure.onOutdated !== 'regenerate') {
     throw new UserError(`${dir}: holds a shapes dataset made with other options (${existing}); wanted ${wanted}. Delete it or choose another directory.`);
   }
-  return shapesDatasetPaths(dir);
+  ensure.log?.(`${dir}: holds a shapes dataset made with other options (${existing}); regenerating it as ${wanted}`);
+  // The old dataset is moved aside, removed once the new one is in place, and put back if
+  // generating the new one fails.
+  const aside = `${dir}.old-${process.pid}-${randomBytes(4).toString('hex')}`;
+  await rename(dir, aside);
+  try {
+    await generateInPlace(dir, o, onProgress);
+  } catch (error) {
+    if ((await readMarker(dir)) === 'missing') await rename(aside, dir);
+    throw error;
+  }
+  await rm(aside, { recursive: true, force: true });
+  return ensureShapesDataset(dir, o);
+}
+
+/** Generates into a temporary sibling and renames it to `dir` (which must not exist). */
+async function generateInPlace(dir: string, o: Required<ShapesDatasetOptions>, onProgress?: (done: number, total: number) => void): Promise<void> {
+  const temp = `${dir}.tmp-${process.pid}-${randomBytes(4).toString('hex')}`;
+  try {
+    await makeShapesDataset(temp, o, onProgress);
+    await mkdir(path.dirname(path.resolve(dir)), { recursive: true });
+    await rename(temp, dir);
+  } catch (error) {
+    await rm(temp, { recursive: true, force: true });
+    // Another process may have finished first; accept its dataset if it matches.
+    if ((await readMarker(dir)) === 'missing') throw error;
+  }
 }
 
 async function readMarker(dir: string): Promise<string | 'missing'> {
