@@ -2,13 +2,14 @@
 // The README's per-loss results table: trains the default config (retinanet-tiny on the built-in
 // shapes dataset) once per --loss, `--parallel` runs at a time (each on one wasm thread), then
 // writes the table as Markdown and JSON. Resumable: a loss whose run already has eval.json is not
-// trained again, and an interrupted run is continued with `apdet-train --resume`.
+// trained again, and an interrupted run is continued with `apdet-train --resume`. A reused run
+// whose commit differs from HEAD in anything but *.md files is marked "(older code)" in the table.
 //
 //   pnpm loss-table                                  # every loss below, 2 at a time
 //   pnpm loss-table --losses param-ap,focal+giou --parallel 1 --seed 1 --out runs/loss-table-s1
 //
 // Output: <out>/<loss>/ (a normal run folder each), <out>/table.md, <out>/table.json.
-import { spawn } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
@@ -70,13 +71,46 @@ function train(loss) {
   });
 }
 
-/** One table row from a finished run folder, or null. */
+/** The checkout's commit, or null outside git (then no staleness check is possible). */
+function headCommit() {
+  try {
+    return execFileSync('git', ['rev-parse', 'HEAD'], { cwd: root, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim();
+  } catch {
+    return null;
+  }
+}
+const head = headCommit();
+
+/**
+ * Whether code changed between a run's commit and HEAD (documentation does not count, so
+ * committing the table itself does not make it stale). Unknown commits count as changed.
+ */
+function codeChangedSince(commit) {
+  if (head === null) return false;
+  if (commit === null) return true;
+  try {
+    execFileSync('git', ['diff', '--quiet', commit, 'HEAD', '--', '.', ':(exclude)*.md'], { cwd: root, stdio: 'ignore' });
+    return false;
+  } catch {
+    return true;
+  }
+}
+
+/**
+ * One table row from a finished run folder, or null. A row reused from a run of older code may
+ * not match the current default config: it is kept (re-training costs minutes) but flagged, so
+ * a stale table cannot pass for a fresh one.
+ */
 function rowOf(loss) {
   const file = path.join(runDirOf(loss), 'eval.json');
   if (!existsSync(file)) return null;
   const e = JSON.parse(readFileSync(file, 'utf8'));
+  const manifest = JSON.parse(readFileSync(path.join(runDirOf(loss), 'manifest.json'), 'utf8'));
+  const commit = manifest.git?.commit ?? null;
+  const stale = codeChangedSince(commit);
+  if (stale) console.warn(`loss-table: warning: ${loss} was trained with older code (commit ${commit?.slice(0, 7) ?? 'unknown'}, HEAD ${head?.slice(0, 7)}); delete ${path.relative(root, runDirOf(loss))} to retrain it`);
   const [ap, ap50, ap75, aps, apm] = e.stats;
-  return { loss, ap, ap50, ap75, aps, apm, trainMinutes: e.trainSeconds / 60, run: path.relative(root, runDirOf(loss)) };
+  return { loss, ap, ap50, ap75, aps, apm, trainMinutes: e.trainSeconds / 60, commit, stale, run: path.relative(root, runDirOf(loss)) };
 }
 
 function writeAtomically(file, text) {
@@ -98,7 +132,7 @@ const f3 = (x) => (x < 0 ? 'n/a' : x.toFixed(3));
 const table = [
   `| --loss | AP | AP50 | AP75 | APs | APm | train min |`,
   `| --- | ---: | ---: | ---: | ---: | ---: | ---: |`,
-  ...rows.map((r) => `| \`${r.loss}\` | ${f3(r.ap)} | ${f3(r.ap50)} | ${f3(r.ap75)} | ${f3(r.aps)} | ${f3(r.apm)} | ${r.trainMinutes.toFixed(1)} |`),
+  ...rows.map((r) => `| \`${r.loss}\`${r.stale ? ' (older code)' : ''} | ${f3(r.ap)} | ${f3(r.ap50)} | ${f3(r.ap75)} | ${f3(r.aps)} | ${f3(r.apm)} | ${r.trainMinutes.toFixed(1)} |`),
 ].join('\n');
 writeAtomically(path.join(outDir, 'table.md'), `${table}\n`);
 writeAtomically(path.join(outDir, 'table.json'), `${JSON.stringify({ seed: Number(values.seed), parallel, rows }, null, 2)}\n`);
