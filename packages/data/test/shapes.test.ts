@@ -142,4 +142,15 @@ describe('shapes dataset', () => {
     await writeFile(path.join(stray, 'shapes-dataset.json'), 'garbage');
     await expect(ensureShapesDataset(stray, {}, undefined, { onOutdated: 'regenerate' })).rejects.toThrow(/not a complete shapes dataset/);
   });
+
+  it('two processes regenerating the same outdated dataset at once both get the new one', async () => {
+    // What `pnpm loss-table` does on a checkout with an older built-in dataset: two trainings start together.
+    const target = path.join(dir, 'race', 'shapes');
+    await ensureShapesDataset(target, { train: 3, val: 1, seed: 2 });
+    const wanted = { train: 5, val: 2, seed: 2 };
+    const both = await Promise.all([0, 1].map(() => ensureShapesDataset(target, wanted, undefined, { onOutdated: 'regenerate' })));
+    expect(both[1]).toEqual(both[0]);
+    expect(JSON.parse(await readFile(both[0].trainAnnotations, 'utf8')).images).toHaveLength(5);
+    expect(await readdir(path.join(dir, 'race'))).toEqual(['shapes']);
+  });
 });

@@ -106,7 +106,13 @@ export async function ensureShapesDataset(
   // The old dataset is moved aside, removed once the new one is in place, and put back if
   // generating the new one fails.
   const aside = `${dir}.old-${process.pid}-${randomBytes(4).toString('hex')}`;
-  await rename(dir, aside);
+  try {
+    await rename(dir, aside);
+  } catch (error) {
+    // Another process moved it aside first and is regenerating: start over from its state.
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return ensureShapesDataset(dir, o, onProgress, ensure);
+    throw error;
+  }
   try {
     await generateInPlace(dir, o, onProgress);
   } catch (error) {
