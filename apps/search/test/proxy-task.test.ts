@@ -4,12 +4,13 @@
  * is exactly 1 at every step (I1 ≡ I3 ≡ 0 on [0, 0.999]) trips the failure rule of spec §7.5.
  */
 import { existsSync } from 'node:fs';
-import { mkdir, readdir, rm } from 'node:fs/promises';
+import { mkdir, readdir, readFile, rm } from 'node:fs/promises';
 import path from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { makeShapesDataset } from '@apdet/data';
 import type { ProxyProgress } from '@apdet/search';
-import { ensureProxySplit } from '../src/proxy-data.js';
+import { ensureProxySplit, proxySplitSpec } from '../src/proxy-data.js';
 import { runProxyJob } from '../src/proxy-task.js';
 import { linearJob, makeFixture, tinyTask, type Fixture } from './helpers.js';
 
@@ -35,6 +36,22 @@ describe('proxy split', () => {
     // A second call (another process, same spec) reads the marker instead of splitting again.
     const again = await ensureProxySplit({ ...fx.split });
     expect(again).toEqual(info);
+  });
+
+  it('rebuilds a split whose source training set changed, instead of pointing at other images', async () => {
+    const source = path.join(fx.dir, 'changing');
+    await makeShapesDataset(source, { train: 12, val: 2, size: 64, seed: 5 });
+    const spec = proxySplitSpec(source, false, 7, 0.75);
+    expect(await ensureProxySplit(spec)).toMatchObject({ trainImages: 9, valImages: 3 });
+    await rm(source, { recursive: true });
+    await makeShapesDataset(source, { train: 20, val: 2, size: 64, seed: 6 });
+    const lines: string[] = [];
+    expect(await ensureProxySplit(spec, (l) => lines.push(l))).toMatchObject({ trainImages: 15, valImages: 5 });
+    expect(lines[0]).toMatch(/changed since the split was made; rebuilding it/);
+    // The two halves together hold exactly the new source's boxes (a stale split would hold the old ones).
+    const boxes = (file: string) => readFile(file, 'utf8').then((t) => (JSON.parse(t) as { annotations: { bbox: number[] }[] }).annotations.map((a) => a.bbox.join(',')));
+    const halves = [...(await boxes(path.join(spec.dir, 'instances_train.json'))), ...(await boxes(path.join(spec.dir, 'instances_val.json')))];
+    expect(halves.sort()).toEqual((await boxes(path.join(source, 'instances_train.json'))).sort());
   });
 });
 
