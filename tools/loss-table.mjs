@@ -1,71 +1,98 @@
 #!/usr/bin/env node
 // The README's per-loss results table: trains the default config (retinanet-tiny on the built-in
-// shapes dataset) once per --loss, `--parallel` runs at a time (each on one wasm thread), then
-// writes the table as Markdown and JSON. Resumable: a loss whose run already has eval.json is not
-// trained again, and an interrupted run is continued with `apdet-train --resume`. A reused run
-// whose commit differs from HEAD in anything but *.md files is marked "(older code)" in the table.
+// shapes dataset) once per --loss and seed, `--parallel` runs at a time (each on one wasm
+// thread), then writes the table as Markdown and JSON. Resumable: a run that already has
+// eval.json is not trained again, and an interrupted run is continued with `apdet-train
+// --resume`. A reused run whose commit differs from HEAD in the training code (TRAINING_CODE
+// below) is marked "(older code)" in the table.
 //
-//   pnpm loss-table                                  # every loss below, 2 at a time
-//   pnpm loss-table --losses param-ap,focal+giou --parallel 1 --seed 1 --out runs/loss-table-s1
+//   pnpm loss-table                                  # every loss below, seed 0, 2 at a time
+//   pnpm loss-table --losses param-ap:linear,focal+giou --seeds 0,1,2 --out runs/compare
+//   pnpm loss-table --losses param-ap --loss-params runs/search/final-params.json --seeds 0,1,2 --out runs/searched
 //
-// Output: <out>/<loss>/ (a normal run folder each), <out>/table.md, <out>/table.json.
+// Output: one normal run folder per loss (<out>/<loss>/) or, with several seeds, per loss and
+// seed (<out>/<loss>-s<seed>/); <out>/table.md and <out>/table.json. With several seeds each
+// cell is the mean ± the sample standard deviation over the seeds.
 import { execFileSync, spawn } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 
 const DEFAULT_LOSSES = ['param-ap', 'param-ap:linear', 'param-ap:square', 'param-ap:sigmoid', 'focal+l1', 'focal+giou', 'focal+l1+giou', 'ce+l1', 'ce+giou', 'ce+l1+giou'];
+const USAGE = 'usage: pnpm loss-table [--losses a,b,...] [--seeds 0[,1,...]] [--loss-params file] [--parallel 2] [--out runs/loss-table]';
 const root = path.resolve(import.meta.dirname, '..');
-
-const { values } = parseArgs({
-  options: {
-    losses: { type: 'string' },
-    parallel: { type: 'string', default: '2' },
-    seed: { type: 'string', default: '0' },
-    out: { type: 'string', default: 'runs/loss-table' },
-    help: { type: 'boolean', short: 'h' },
-  },
-});
-if (values.help) {
-  console.log('usage: pnpm loss-table [--losses a,b,...] [--parallel 2] [--seed 0] [--out runs/loss-table]');
-  process.exit(0);
-}
-const losses = values.losses ? values.losses.split(',').filter(Boolean) : DEFAULT_LOSSES;
-const parallel = Number(values.parallel);
-if (!Number.isInteger(parallel) || parallel < 1) fail(`--parallel must be an integer >= 1, got '${values.parallel}'`);
-const outDir = path.resolve(root, values.out);
-mkdirSync(outDir, { recursive: true });
 
 function fail(message) {
   console.error(`loss-table: error: ${message}`);
   process.exit(1);
 }
 
-/** Loss names are also folder names: keep them readable but path-safe. */
-const runDirOf = (loss) => path.join(outDir, loss.replace(/[^A-Za-z0-9+.-]/g, '_'));
+function parseCommandLine() {
+  try {
+    return parseArgs({
+      options: {
+        losses: { type: 'string' },
+        parallel: { type: 'string', default: '2' },
+        seeds: { type: 'string' },
+        seed: { type: 'string' },
+        'loss-params': { type: 'string' },
+        out: { type: 'string', default: 'runs/loss-table' },
+        help: { type: 'boolean', short: 'h' },
+      },
+    }).values;
+  } catch (error) {
+    return fail(`${error.message}\n${USAGE}`);
+  }
+}
 
-/** Trains one loss to completion (or continues it); resolves with the exit code. */
-function train(loss) {
-  const runDir = runDirOf(loss);
+const values = parseCommandLine();
+if (values.help) {
+  console.log(USAGE);
+  process.exit(0);
+}
+const losses = values.losses ? values.losses.split(',').filter(Boolean) : DEFAULT_LOSSES;
+const parallel = Number(values.parallel);
+if (!Number.isInteger(parallel) || parallel < 1) fail(`--parallel must be an integer >= 1, got '${values.parallel}'`);
+if (values.seed !== undefined && values.seeds !== undefined) fail('give --seeds or --seed, not both');
+const seeds = (values.seeds ?? values.seed ?? '0').split(',').map((text) => {
+  const n = Number(text);
+  if (!/^\d+$/.test(text.trim()) || !Number.isSafeInteger(n)) fail(`seeds must be integers >= 0, got '${text}'`);
+  return n;
+});
+const lossParams = values['loss-params'] === undefined ? null : path.resolve(values['loss-params']);
+if (lossParams !== null && !existsSync(lossParams)) fail(`--loss-params ${values['loss-params']}: no such file`);
+const outDir = path.resolve(root, values.out);
+mkdirSync(outDir, { recursive: true });
+
+/** Loss names are also folder names: keep them readable but path-safe. */
+function runDirOf(loss, seed) {
+  const name = loss.replace(/[^A-Za-z0-9+.-]/g, '_');
+  return path.join(outDir, seeds.length === 1 ? name : `${name}-s${seed}`);
+}
+
+/** Trains one (loss, seed) to completion (or continues it); resolves with the exit code. */
+function train({ loss, seed }) {
+  const runDir = runDirOf(loss, seed);
+  const label = seeds.length === 1 ? loss : `${loss} s${seed}`;
   if (existsSync(path.join(runDir, 'eval.json'))) {
-    console.log(`[${loss}] already done: ${path.relative(root, runDir)}`);
+    console.log(`[${label}] already done: ${path.relative(root, runDir)}`);
     return Promise.resolve(0);
   }
   const resume = existsSync(path.join(runDir, 'manifest.json'));
   const args = resume
     ? ['apps/train/bin/apdet-train.mjs', 'retinanet', '--resume', runDir]
-    : ['apps/train/bin/apdet-train.mjs', 'retinanet', '--loss', loss, '--seed', values.seed, '--threads', '1', '--out', runDir];
-  console.log(`[${loss}] ${resume ? 'resuming' : 'training'}: node ${args.join(' ')}`);
+    : ['apps/train/bin/apdet-train.mjs', 'retinanet', '--loss', loss, '--seed', String(seed), '--threads', '1', '--out', runDir, ...(lossParams === null ? [] : ['--loss-params', lossParams])];
+  console.log(`[${label}] ${resume ? 'resuming' : 'training'}: node ${args.join(' ')}`);
   return new Promise((resolve) => {
     const child = spawn(process.execPath, args, { cwd: root, stdio: ['ignore', 'ignore', 'pipe'] });
     let last = '';
     child.stderr.on('data', (chunk) => {
       for (const line of String(chunk).split(/[\r\n]+/)) if (line.trim()) last = line.trim();
     });
-    const timer = setInterval(() => console.log(`[${loss}] ${last}`), 60_000);
+    const timer = setInterval(() => console.log(`[${label}] ${last}`), 60_000);
     child.on('close', (code) => {
       clearInterval(timer);
-      console.log(`[${loss}] ${code === 0 ? 'finished' : `failed (exit ${code}): ${last}`}`);
+      console.log(`[${label}] ${code === 0 ? 'finished' : `failed (exit ${code}): ${last}`}`);
       resolve(code ?? 1);
     });
   });
@@ -82,14 +109,18 @@ function headCommit() {
 const head = headCommit();
 
 /**
- * Whether code changed between a run's commit and HEAD (documentation does not count, so
- * committing the table itself does not make it stale). Unknown commits count as changed.
+ * What a training run's result depends on: the packages it imports, apdet-train and the locked
+ * dependency versions; not documentation, tests, benchmarks, the search or this tool (so
+ * committing the table itself does not make it stale).
  */
+const TRAINING_CODE = ['packages', 'apps/train', 'pnpm-lock.yaml', ':(exclude)*.md', ':(exclude)**/test/**', ':(exclude)**/bench/**', ':(exclude)packages/search'];
+
+/** Whether training code changed between a run's commit and HEAD. Unknown commits count as changed. */
 function codeChangedSince(commit) {
   if (head === null) return false;
   if (commit === null) return true;
   try {
-    execFileSync('git', ['diff', '--quiet', commit, 'HEAD', '--', '.', ':(exclude)*.md'], { cwd: root, stdio: 'ignore' });
+    execFileSync('git', ['diff', '--quiet', commit, 'HEAD', '--', ...TRAINING_CODE], { cwd: root, stdio: 'ignore' });
     return false;
   } catch {
     return true;
@@ -97,20 +128,56 @@ function codeChangedSince(commit) {
 }
 
 /**
- * One table row from a finished run folder, or null. A row reused from a run of older code may
- * not match the current default config: it is kept (re-training costs minutes) but flagged, so
- * a stale table cannot pass for a fresh one.
+ * The result of one finished run folder, or null. A run of older code may not match the
+ * current default config: it is kept (re-training costs minutes) but flagged, so a stale table
+ * cannot pass for a fresh one.
  */
-function rowOf(loss) {
-  const file = path.join(runDirOf(loss), 'eval.json');
-  if (!existsSync(file)) return null;
-  const e = JSON.parse(readFileSync(file, 'utf8'));
-  const manifest = JSON.parse(readFileSync(path.join(runDirOf(loss), 'manifest.json'), 'utf8'));
+function resultOf(loss, seed) {
+  const dir = runDirOf(loss, seed);
+  if (!existsSync(path.join(dir, 'eval.json'))) return null;
+  const e = JSON.parse(readFileSync(path.join(dir, 'eval.json'), 'utf8'));
+  const manifest = JSON.parse(readFileSync(path.join(dir, 'manifest.json'), 'utf8'));
   const commit = manifest.git?.commit ?? null;
   const stale = codeChangedSince(commit);
-  if (stale) console.warn(`loss-table: warning: ${loss} was trained with older code (commit ${commit?.slice(0, 7) ?? 'unknown'}, HEAD ${head?.slice(0, 7)}); delete ${path.relative(root, runDirOf(loss))} to retrain it`);
+  if (stale) console.warn(`loss-table: warning: ${path.relative(root, dir)} was trained with older code (commit ${commit?.slice(0, 7) ?? 'unknown'}, HEAD ${head?.slice(0, 7)}); delete it to retrain`);
   const [ap, ap50, ap75, aps, apm] = e.stats;
-  return { loss, ap, ap50, ap75, aps, apm, trainMinutes: e.trainSeconds / 60, commit, stale, run: path.relative(root, runDirOf(loss)) };
+  return { seed, ap, ap50, ap75, aps, apm, trainMinutes: e.trainSeconds / 60, commit, stale, run: path.relative(root, dir) };
+}
+
+const METRICS = ['ap', 'ap50', 'ap75', 'aps', 'apm', 'trainMinutes'];
+
+/** Mean and sample standard deviation (n − 1; 0 for one value). */
+function meanStd(xs) {
+  const mean = xs.reduce((s, x) => s + x, 0) / xs.length;
+  const variance = xs.length < 2 ? 0 : xs.reduce((s, x) => s + (x - mean) ** 2, 0) / (xs.length - 1);
+  return { mean, std: Math.sqrt(variance) };
+}
+
+/** One table row per loss: its runs and each metric's mean ± std over them. */
+function rowOf(loss) {
+  const runs = seeds.map((seed) => resultOf(loss, seed)).filter(Boolean);
+  if (runs.length === 0) return null;
+  const stats = Object.fromEntries(METRICS.map((m) => [m, meanStd(runs.map((r) => r[m]))]));
+  return { loss, lossParams, seeds: runs.map((r) => r.seed), stale: runs.some((r) => r.stale), ...stats, runs };
+}
+
+function cell({ mean, std }, digits, many) {
+  if (mean < 0) return 'n/a';
+  return many ? `${mean.toFixed(digits)} ± ${std.toFixed(digits)}` : mean.toFixed(digits);
+}
+
+function markdownTable(rows) {
+  const many = seeds.length > 1;
+  const params = lossParams === null ? '' : ` with ${path.relative(root, lossParams)}`;
+  return [
+    `| --loss | ${many ? 'seeds | ' : ''}AP | AP50 | AP75 | APs | APm | train min |`,
+    `| --- | ${many ? '--- | ' : ''}---: | ---: | ---: | ---: | ---: | ---: |`,
+    ...rows.map((r) => {
+      const name = `\`${r.loss}\`${params}${r.stale ? ' (older code)' : ''}`;
+      const cells = ['ap', 'ap50', 'ap75', 'aps', 'apm'].map((m) => cell(r[m], 3, many));
+      return `| ${name} | ${many ? `${r.seeds.join(', ')} | ` : ''}${cells.join(' | ')} | ${cell(r.trainMinutes, 1, false)} |`;
+    }),
+  ].join('\n');
 }
 
 function writeAtomically(file, text) {
@@ -119,7 +186,7 @@ function writeAtomically(file, text) {
   renameSync(temp, file);
 }
 
-const queue = [...losses];
+const queue = losses.flatMap((loss) => seeds.map((seed) => ({ loss, seed })));
 const codes = [];
 await Promise.all(
   Array.from({ length: Math.min(parallel, queue.length) }, async () => {
@@ -128,13 +195,8 @@ await Promise.all(
 );
 
 const rows = losses.map(rowOf).filter(Boolean);
-const f3 = (x) => (x < 0 ? 'n/a' : x.toFixed(3));
-const table = [
-  `| --loss | AP | AP50 | AP75 | APs | APm | train min |`,
-  `| --- | ---: | ---: | ---: | ---: | ---: | ---: |`,
-  ...rows.map((r) => `| \`${r.loss}\`${r.stale ? ' (older code)' : ''} | ${f3(r.ap)} | ${f3(r.ap50)} | ${f3(r.ap75)} | ${f3(r.aps)} | ${f3(r.apm)} | ${r.trainMinutes.toFixed(1)} |`),
-].join('\n');
+const table = markdownTable(rows);
 writeAtomically(path.join(outDir, 'table.md'), `${table}\n`);
-writeAtomically(path.join(outDir, 'table.json'), `${JSON.stringify({ seed: Number(values.seed), parallel, rows }, null, 2)}\n`);
+writeAtomically(path.join(outDir, 'table.json'), `${JSON.stringify({ seeds, lossParams, parallel, rows }, null, 2)}\n`);
 console.log(`\n${table}\n\nwritten: ${path.relative(root, path.join(outDir, 'table.md'))}, table.json`);
 process.exit(codes.every((c) => c === 0) ? 0 : 1);
