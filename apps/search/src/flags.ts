@@ -38,8 +38,10 @@ search flags:
   --proxy-images <n>     proxy training images (default ${DEFAULT_PROXY.trainImages})
   --proxy-val-images <n> proxy held-out images the reward is measured on (default ${DEFAULT_PROXY.valImages})
   --proxy-epochs <n>     proxy training epochs (default ${DEFAULT_PROXY.epochs})
-  --proxy-init <file>    apdet-train checkpoint the proxies' backbone and FPN start from (warm start;
-                         the head starts fresh); default: from scratch
+  --proxy-pretrain-epochs <n>
+                         warm start: before round 1, train ${DEFAULT_PROXY.pretrainLoss} once on proxy-train for n epochs;
+                         every proxy's backbone and FPN start from it (default ${DEFAULT_PROXY.pretrainEpochs}; 0: from scratch)
+  --proxy-init <file>    warm start from this apdet-train checkpoint instead (the head starts fresh)
   --seed <n>             search seed: policy samples, proxy split, training seeds (default ${DEFAULT_SEARCH_SEED})
   --backend <name>       tensorflow | wasm | cpu for the proxy trainings (default wasm)
   --out <dir>            search folder (default runs/search-<detector>-<timestamp>)
@@ -60,6 +62,7 @@ const SEARCH_OPTIONS = {
   'proxy-val-images': { type: 'string' },
   'proxy-epochs': { type: 'string' },
   'proxy-init': { type: 'string' },
+  'proxy-pretrain-epochs': { type: 'string' },
   seed: { type: 'string' },
   backend: { type: 'string' },
   out: { type: 'string' },
@@ -86,6 +89,7 @@ export interface SearchFlags {
   proxyValImages?: number;
   proxyEpochs?: number;
   proxyInit?: string;
+  proxyPretrainEpochs?: number;
   seed?: number;
   backend?: BackendFlag;
   out?: string;
@@ -136,6 +140,7 @@ export function parseSearchFlags(argv: readonly string[]): SearchFlags | { comma
   set('proxyEpochs', int('--proxy-epochs', v['proxy-epochs'], 1));
   set('seed', int('--seed', v.seed, 0));
   set('proxyInit', nonEmpty('--proxy-init', v['proxy-init'], 'a checkpoint file'));
+  set('proxyPretrainEpochs', int('--proxy-pretrain-epochs', v['proxy-pretrain-epochs'], 0));
   set('out', nonEmpty('--out', v.out));
   set('resume', nonEmpty('--resume', v.resume));
   set('redis', v.redis === undefined ? undefined : redisUrl(v.redis));
@@ -146,6 +151,9 @@ export function parseSearchFlags(argv: readonly string[]): SearchFlags | { comma
   if (runner === 'bullmq' && flags.redis === undefined) throw new UserError('--runner bullmq needs --redis <url> (e.g. redis://127.0.0.1:6379)');
   if (runner === 'local' && flags.redis !== undefined) throw new UserError('--redis applies to --runner bullmq only');
   if (runner === 'bullmq' && flags.workers !== undefined) throw new UserError('--workers applies to --runner local; with bullmq start `apdet-search worker --redis <url>` processes instead');
+  if (flags.proxyInit !== undefined && flags.proxyPretrainEpochs !== undefined && flags.proxyPretrainEpochs > 0) {
+    throw new UserError('--proxy-init gives the warm start; drop --proxy-pretrain-epochs (or set it to 0)');
+  }
   if (flags.resume !== undefined && flags.out !== undefined) throw new UserError('--resume continues the search in its own folder; drop --out');
   return flags;
 }

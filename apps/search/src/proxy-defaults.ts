@@ -16,6 +16,13 @@ export interface ProxyDefaults {
    * paper-spec §8).
    */
   config: Record<string, unknown>;
+  /**
+   * Epochs of the warm-start training on proxy-train before round 1 (0: proxies train from
+   * scratch); see proxy-pretrain.ts.
+   */
+  pretrainEpochs: number;
+  /** The warm start's loss: a baseline, so the features owe nothing to any PAP form. */
+  pretrainLoss: string;
 }
 
 export const DEFAULT_PROXY: ProxyDefaults = {
@@ -27,4 +34,6 @@ export const DEFAULT_PROXY: ProxyDefaults = {
   // proxy. Sized when the default was SGD 0.08 (reward ≈ 0.001 AP, see the README); not yet
   // re-measured with AdamW.
   config: { base: 'retinanet-tiny', train: { warmupIters: 10, lrSchedule: 'step', lrSteps: [] } },
+  pretrainEpochs: 3,
+  pretrainLoss: 'focal+l1',
 };

@@ -14,6 +14,7 @@ import { writeSearchPlots } from './plots.js';
 import { SearchProgress, type ProgressStream } from './progress.js';
 import { DEFAULT_PROXY } from './proxy-defaults.js';
 import { ensureProxySplit, proxySplitSpec } from './proxy-data.js';
+import { ensureProxyPretrain, PRETRAIN_DIR } from './proxy-pretrain.js';
 import type { ProxyTaskSettings } from './proxy-task.js';
 import { assertRedisReachable } from './redis-check.js';
 
@@ -49,16 +50,16 @@ export function proxyTaskFromFlags(flags: SearchFlags): ProxyTaskSettings {
 }
 
 /** Flags that define the proxy task; a resumed search uses the stored task instead. */
-const TASK_FLAGS = ['proxyImages', 'proxyValImages', 'proxyEpochs', 'proxyInit', 'backend'] as const;
+const TASK_FLAGS = ['proxyImages', 'proxyValImages', 'proxyEpochs', 'proxyInit', 'proxyPretrainEpochs', 'backend'] as const;
 
 export async function searchCommand(flags: SearchFlags, io: SearchIo = DEFAULT_SEARCH_IO, taskOverride?: ProxyTaskSettings): Promise<SearchState> {
   const dir = flags.resume ?? flags.out ?? defaultSearchDir(flags.detector);
-  const stored = flags.resume === undefined ? null : await loadSearchState(flags.resume);
+  const stored = flags.resume === undefined ? null : await loadStateOrExplain(flags.resume);
   if (stored !== null) {
     const given = TASK_FLAGS.filter((k) => flags[k] !== undefined);
     if (given.length > 0) throw new UserError(`--resume continues the search with its stored proxy task; drop ${given.map(flagName).join(', ')}`);
   }
-  const task = stored !== null ? (stored.task as unknown as ProxyTaskSettings) : (taskOverride ?? proxyTaskFromFlags(flags));
+  let task = stored !== null ? (stored.task as unknown as ProxyTaskSettings) : (taskOverride ?? proxyTaskFromFlags(flags));
   if (task.init !== undefined && !existsSync(task.init)) throw new UserError(`--proxy-init ${task.init}: no such file (give an apdet-train run's latest.safetensors)`);
   // Settings not given on the command line of a resume are the stored ones (a different value is an error in runSearch).
   const rounds = flags.rounds ?? stored?.settings.rounds ?? DEFAULT_ROUNDS;
@@ -70,6 +71,12 @@ export async function searchCommand(flags: SearchFlags, io: SearchIo = DEFAULT_S
   // Made once here, before any worker exists, so parallel workers never race to create it.
   const split = await ensureProxySplit(task.split, io.log);
   if (split.trainImages < task.trainImages) io.log(`note: the proxy split has ${split.trainImages} proxy-train images; --proxy-images ${task.trainImages} uses all of them`);
+  const pretrainEpochs = flags.proxyPretrainEpochs ?? DEFAULT_PROXY.pretrainEpochs;
+  if (stored === null && task.init === undefined && pretrainEpochs > 0) {
+    // Before the state exists, so the stored task names the checkpoint and a resume reuses it.
+    const init = await ensureProxyPretrain({ searchDir: dir, task, epochs: pretrainEpochs, seed: flags.seed ?? DEFAULT_SEARCH_SEED, io: { log: io.log, progressStream: io.progressStream, out: () => {} } });
+    task = { ...task, init };
+  }
   const runner = await createRunner(flags, io.log);
   const progress = new SearchProgress(io.progressStream);
   try {
@@ -96,6 +103,14 @@ export async function searchCommand(flags: SearchFlags, io: SearchIo = DEFAULT_S
     progress.finish();
     await runner.close();
   }
+}
+
+/** The stored state, or an error that says how to continue a search stopped before round 1. */
+async function loadStateOrExplain(dir: string): Promise<SearchState> {
+  if (!existsSync(path.join(dir, 'state.json')) && existsSync(path.join(dir, PRETRAIN_DIR))) {
+    throw new UserError(`${dir}: the search stopped during its proxy warm start, before round 1; run the same command with --out ${dir} (instead of --resume) to continue it`);
+  }
+  return loadSearchState(dir);
 }
 
 async function createRunner(flags: SearchFlags, log: (line: string) => void): Promise<ProxyRunner> {

@@ -29,6 +29,8 @@ describe('parseCommandLine', () => {
     expect(parseCommandLine(['worker', '--redis', 'redis://h'])).toMatchObject({ concurrency: 1 });
     expect(parseCommandLine(['--help'])).toEqual({ command: 'help' });
     expect(parseCommandLine(['retinanet', '--proxy-init', 'runs/pre/latest.safetensors'])).toMatchObject({ proxyInit: 'runs/pre/latest.safetensors' });
+    expect(parseCommandLine(['retinanet', '--proxy-pretrain-epochs', '0'])).toMatchObject({ proxyPretrainEpochs: 0 });
+    expect(parseCommandLine(['retinanet', '--proxy-init', 'a.safetensors', '--proxy-pretrain-epochs', '0'])).toMatchObject({ proxyInit: 'a.safetensors', proxyPretrainEpochs: 0 });
   });
 
   const errors: [string[], RegExp][] = [
@@ -38,6 +40,8 @@ describe('parseCommandLine', () => {
     [['retinanet', 'extra'], /unexpected argument 'extra'/],
     [['retinanet', '--round', '3'], /Unknown option '--round'/],
     [['retinanet', '--rounds', '0'], /--rounds must be an integer >= 1, got '0'/],
+    [['retinanet', '--proxy-pretrain-epochs', 'two'], /--proxy-pretrain-epochs must be an integer >= 0, got 'two'/],
+    [['retinanet', '--proxy-init', 'a.safetensors', '--proxy-pretrain-epochs', '2'], /--proxy-init gives the warm start; drop --proxy-pretrain-epochs/],
     [['retinanet', '--samples', '1'], /--samples must be an integer >= 2, got '1'/],
     [['retinanet', '--workers', '1.5'], /--workers must be an integer >= 1, got '1.5'/],
     [['retinanet', '--proxy-images', 'many'], /--proxy-images must be an integer >= 1, got 'many'/],

@@ -1,6 +1,7 @@
 /**
- * A whole search, end to end, through the local runner's worker processes: 1 round × 2 samples
- * of a tiny proxy (3 steps at 64 px), then a resume of the finished search (nothing retrained).
+ * A whole search, end to end, through the local runner's worker processes: a 3-step warm start,
+ * 1 round × 2 samples of a tiny proxy (3 steps at 64 px) starting from it, then a resume of the
+ * finished search (nothing retrained).
  */
 import { existsSync } from 'node:fs';
 import { readFile, rm } from 'node:fs/promises';
@@ -27,13 +28,18 @@ function collectingIo(): SearchIo & { lines: string[] } {
 }
 
 describe('apdet-search end to end (local runner)', () => {
-  it('runs 1 round × 2 samples, writes state, rounds, final params and plots, and resumes as complete', async () => {
+  it('warm-starts, runs 1 round × 2 samples, writes state, rounds, final params and plots, and resumes as complete', async () => {
     const out = path.join(fx.dir, 'search');
     const io = collectingIo();
-    const flags = { command: 'search', detector: 'retinanet', runner: 'local', rounds: 1, samples: 2, workers: 2, seed: 3, out } as const;
+    const flags = { command: 'search', detector: 'retinanet', runner: 'local', rounds: 1, samples: 2, workers: 2, seed: 3, proxyPretrainEpochs: 1, out } as const;
     const state = await searchCommand(flags, io, tinyTask(fx));
     const text = io.lines.join('');
     expect(state.completed, text).toBe(true);
+    // The warm start ran once on proxy-train and every proxy job was given its checkpoint.
+    const init = path.resolve(out, 'proxy-pretrain', 'latest.safetensors');
+    expect(existsSync(init)).toBe(true);
+    expect(text).toMatch(/proxy warm start done: proxy-val AP \d\.\d{4} after 3 steps/);
+    expect((state.task as { init?: string }).init).toBe(init);
     expect(state.history).toHaveLength(1);
     const samples = state.history[0]!.samples;
     expect(samples).toHaveLength(2);
@@ -62,5 +68,6 @@ describe('apdet-search end to end (local runner)', () => {
     const resumed = await searchCommand({ command: 'search', detector: 'retinanet', runner: 'local', workers: 1, resume: out }, again);
     expect(again.lines.join('')).toMatch(/already complete/);
     expect(resumed.history[0]!.samples).toEqual(samples);
-  });
+    // Two worker processes start tsx and the wasm backend: slow on a loaded 2-core machine.
+  }, 300_000);
 });

@@ -1,0 +1,88 @@
+/**
+ * The proxy warm start. The official proxy trainings start from an ImageNet-pretrained
+ * backbone (paper-spec §8); trained from scratch for a minute, our proxies score AP ≈ 0 with
+ * any loss, so the reward carries no signal. The equivalent here: before round 1 the search
+ * trains the detector once with a baseline loss on proxy-train (never proxy-val), and every
+ * proxy training starts its backbone and FPN from that checkpoint (`apdet-train --init`; the
+ * head, optimiser and schedule start fresh, so the sampled loss still trains the whole
+ * classifier and regressor). The baseline keeps the features free of any Parameterized AP
+ * loss, so no sampled θ is favoured by the starting point.
+ */
+import { existsSync } from 'node:fs';
+import { mkdir } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import * as tf from '@tensorflow/tfjs';
+import { atomicWriteJson } from '@apdet/io';
+import { parseFlags, runTraining, type RunIo } from '@apdet/train';
+import { DEFAULT_PROXY } from './proxy-defaults.js';
+import type { ProxyTaskSettings } from './proxy-task.js';
+
+/** The warm-start run's folder inside the search folder. */
+export const PRETRAIN_DIR = 'proxy-pretrain';
+
+export interface ProxyPretrainOptions {
+  /** The search folder; the run goes to `<searchDir>/proxy-pretrain`. */
+  searchDir: string;
+  task: ProxyTaskSettings;
+  epochs: number;
+  seed: number;
+  /** wasm threads of the one training (the proxies later run one per core). */
+  threads?: number;
+  io: RunIo;
+}
+
+/**
+ * Trains (or finishes, or reuses) the warm-start run and returns its checkpoint's absolute
+ * path, for `task.init`. Interrupted, it continues from its last checkpoint next time.
+ */
+export async function ensureProxyPretrain(options: ProxyPretrainOptions): Promise<string> {
+  const runDir = path.join(options.searchDir, PRETRAIN_DIR);
+  const checkpoint = path.resolve(runDir, 'latest.safetensors');
+  if (existsSync(path.join(runDir, 'eval.json'))) {
+    options.io.log(`proxy warm start: reusing ${checkpoint}`);
+    return checkpoint;
+  }
+  const threads = String(options.threads ?? Math.min(2, os.availableParallelism()));
+  const argv = existsSync(path.join(runDir, 'manifest.json'))
+    ? [options.task.detector, '--resume', runDir, '--threads', threads]
+    : pretrainArgs(options, runDir, threads, await writePretrainConfig(options));
+  options.io.log(`proxy warm start: ${DEFAULT_PROXY.pretrainLoss}, ${options.epochs} epoch${options.epochs === 1 ? '' : 's'} on proxy-train (${options.task.split.dir}) into ${runDir}`);
+  const before = new Set(Object.keys(tf.engine().registeredVariables));
+  try {
+    const result = await runTraining(parseFlags(argv), options.io);
+    const ap = result.stats?.[0];
+    options.io.log(`proxy warm start done: proxy-val AP ${ap === undefined ? 'n/a' : ap.toFixed(4)} after ${result.state.iter} steps`);
+  } finally {
+    // The search process goes on for an hour: free the warm-start model's weights.
+    for (const [name, variable] of Object.entries(tf.engine().registeredVariables)) if (!before.has(name)) variable.dispose();
+  }
+  return checkpoint;
+}
+
+/**
+ * The proxies' config (same backbone and FPN, which `--init` requires) with a cosine lr decay
+ * instead of the proxies' constant lr: this is a complete short training, not a proxy.
+ */
+async function writePretrainConfig(options: ProxyPretrainOptions): Promise<string> {
+  const base = typeof options.task.config === 'string' ? { base: options.task.config } : options.task.config;
+  const train = typeof base.train === 'object' && base.train !== null ? base.train : {};
+  const file = path.join(options.searchDir, `${PRETRAIN_DIR}-config.json`);
+  await mkdir(options.searchDir, { recursive: true });
+  await atomicWriteJson(file, { ...base, train: { ...train, lrSchedule: 'cosine', lrSteps: [] } });
+  return file;
+}
+
+function pretrainArgs(options: ProxyPretrainOptions, runDir: string, threads: string, config: string): string[] {
+  const { task } = options;
+  const args = [
+    task.detector,
+    ...['--loss', DEFAULT_PROXY.pretrainLoss, '--config', config, '--data', task.split.dir, '--epochs', String(options.epochs)],
+    // The warm start sees proxy-val only in its final report (the AP logged above), which
+    // selects nothing: `latest`, not `best`, is what the proxies load.
+    ...['--seed', String(options.seed), '--threads', threads, '--out', runDir],
+  ];
+  if (task.backend !== undefined) args.push('--backend', task.backend);
+  if (task.maxSteps !== undefined) args.push('--max-steps', String(task.maxSteps));
+  return args;
+}
