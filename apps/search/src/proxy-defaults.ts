@@ -27,7 +27,7 @@ export interface ProxyDefaults {
 
 export const DEFAULT_PROXY: ProxyDefaults = {
   trainImages: 1600,
-  valImages: 100,
+  valImages: 200,
   epochs: 1,
   // 100 steps of 16 images with retinanet-tiny's optimiser (AdamW, lr 8e-3), reached after a
   // 10-step warm-up and then held constant (`step` schedule without steps), as in the official
