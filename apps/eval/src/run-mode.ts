@@ -30,7 +30,7 @@ export async function runRunMode(flags: Flags): Promise<void> {
   for (const warning of v.warnings) log(warning);
   const outDir = path.join(runDir, `eval-${path.basename(loaded.checkpoint, '.safetensors')}`);
   const detectionsFile = path.join(outDir, 'detections.json');
-  const json = evalJson(v.result, { run: runDir, checkpoint: loaded.checkpoint, gt: files.valAnnotations, dt: detectionsFile, valImages: data.valSubset.length, evalSeconds: v.seconds });
+  const json = evalJson(v.result, { run: runDir, checkpoint: loaded.checkpoint, gt: files.valAnnotations, dt: detectionsFile, valImages: data.valSubset.length, evalSeconds: v.seconds }, v.warnings);
   await atomicWriteJson(detectionsFile, v.detections);
   await atomicWriteJson(path.join(outDir, 'eval.json'), json);
   if (flags.out !== undefined) await atomicWriteJson(flags.out, json);

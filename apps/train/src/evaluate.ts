@@ -64,8 +64,12 @@ function restrictToImages(gt: GtJson, ids: Set<number>): GtJson {
   return { ...gt, images: gt.images.filter((im) => ids.has(im.id)), annotations: gt.annotations.filter((a) => ids.has(a.image_id)) };
 }
 
-/** The JSON written as eval.json: the same fields as `apdet-eval --out` (`stats`, `perCategory`, …). */
-export function evalJson(result: CocoEvalResult, extra: Record<string, unknown>) {
+/**
+ * The JSON written as eval.json: the same fields as `apdet-eval --out` (`stats`, `perCategory`,
+ * …). `warnings` holds the evaluator's and the detections' (`ValResult.warnings`, e.g. saturated
+ * scores), so scripts that read only the file see why an AP is meaningless.
+ */
+export function evalJson(result: CocoEvalResult, extra: Record<string, unknown>, detectionWarnings: readonly string[] = []) {
   return {
     ...extra,
     useCats: result.params.useCats ? 1 : 0,
@@ -73,6 +77,6 @@ export function evalJson(result: CocoEvalResult, extra: Record<string, unknown>)
     summaryLines: result.summary.map((s) => s.line),
     perCategory: result.perCategory.map(({ categoryId, name, ap, ap50 }) => ({ categoryId, name, ap, ap50 })),
     counts: result.counts,
-    warnings: result.warnings.map((w) => w.message),
+    warnings: [...result.warnings.map((w) => w.message), ...detectionWarnings.map((w) => w.replace(/^warning: /, ''))],
   };
 }

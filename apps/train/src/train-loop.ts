@@ -127,7 +127,7 @@ async function evaluate(ctx: LoopContext, state: TrainState, final: boolean): Pr
   if (final) {
     await atomicWriteJson(path.join(ctx.runDir, 'detections.json'), v.detections);
     const extra = { run: ctx.runDir, checkpoint: LATEST, iter: state.iter, gt: ctx.files.valAnnotations, dt: path.join(ctx.runDir, 'detections.json'), valImages: data.valSubset.length, trainSeconds: state.trainSeconds, evalSeconds: v.seconds, bestAp: state.bestAp, bestIter: state.bestIter };
-    await atomicWriteJson(path.join(ctx.runDir, 'eval.json'), evalJson(v.result, extra));
+    await atomicWriteJson(path.join(ctx.runDir, 'eval.json'), evalJson(v.result, extra, v.warnings));
     ctx.io.out(`${v.result.summary.map((s) => s.line).join('\n')}\n`);
     ctx.io.out(`\nrun folder: ${ctx.runDir} (eval.json, detections.json, metrics.jsonl, ${LATEST}, ${BEST}; trained ${(state.trainSeconds / 60).toFixed(1)} min)\n`);
   }
