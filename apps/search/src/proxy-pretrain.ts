@@ -62,19 +62,24 @@ export async function ensureProxyPretrain(options: ProxyPretrainOptions): Promis
 
 /**
  * The proxies' config (same backbone and FPN, which `--init` requires) with the preset's own
- * lr warm-up and a cosine decay instead of the proxies' short warm-up and constant lr: this is a
- * complete short training from scratch, not a proxy. (Measured: with the proxies' 10-step
+ * lr, lr warm-up and a cosine decay instead of the proxies' lower constant lr after a short
+ * warm-up: this is a complete short training from scratch, not a proxy. (Measured: with the proxies' 10-step
  * warm-up, focal+l1 from scratch hit a gradient norm of 78 at step 10 and stalled, the box loss
  * never falling, proxy-val AP 0.0005 after 600 steps.)
  */
 async function writePretrainConfig(options: ProxyPretrainOptions): Promise<string> {
-  const base = typeof options.task.config === 'string' ? { base: options.task.config } : options.task.config;
-  const proxyTrain = typeof base.train === 'object' && base.train !== null ? (base.train as Record<string, unknown>) : {};
-  const { warmupIters: _warmup, lrSchedule: _schedule, lrSteps: _steps, ...train } = proxyTrain;
   const file = path.join(options.searchDir, `${PRETRAIN_DIR}-config.json`);
   await mkdir(options.searchDir, { recursive: true });
-  await atomicWriteJson(file, { ...base, train: { ...train, lrSchedule: 'cosine', lrSteps: [] } });
+  await atomicWriteJson(file, pretrainConfigOf(options.task.config));
   return file;
+}
+
+/** The warm start's config derived from the proxies' config (see writePretrainConfig). */
+export function pretrainConfigOf(proxyConfig: ProxyTaskSettings['config']): Record<string, unknown> {
+  const base = typeof proxyConfig === 'string' ? { base: proxyConfig } : proxyConfig;
+  const proxyTrain = typeof base.train === 'object' && base.train !== null ? (base.train as Record<string, unknown>) : {};
+  const { lr: _lr, warmupIters: _warmup, lrSchedule: _schedule, lrSteps: _steps, ...train } = proxyTrain;
+  return { ...base, train: { ...train, lrSchedule: 'cosine', lrSteps: [] } };
 }
 
 function pretrainArgs(options: ProxyPretrainOptions, runDir: string, threads: string, config: string): string[] {
