@@ -66,7 +66,8 @@ export function functionsChartSpec(snapshots: readonly PolicySnapshot[]): TopLev
   );
   return {
     $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
-    title: 'Searched functions (policy mean μ)',
+    // The axis title repeats under every panel, so it stays short; the subtitle says what it is.
+    title: { text: 'Searched functions (policy mean μ)', subtitle: 'input: normalised score difference for H1, H2; IoU for I1, I2, I3' },
     data: { values },
     facet: { field: 'fn', type: 'nominal', title: null, sort: [...PAP_FUNCTION_ORDER] },
     columns: 5,
@@ -75,7 +76,7 @@ export function functionsChartSpec(snapshots: readonly PolicySnapshot[]): TopLev
       height: 150,
       mark: { type: 'line' },
       encoding: {
-        x: { field: 'x', type: 'quantitative', title: 'x (score difference) or u (IoU)', scale: { domain: [0, 1] } },
+        x: { field: 'x', type: 'quantitative', title: 'input', scale: { domain: [0, 1] } },
         y: { field: 'y', type: 'quantitative', title: 'f', scale: { domain: [0, 1] } },
         color: { field: 'when', type: 'nominal', title: null, sort: snapshots.map((s) => s.label), legend: { labelLimit: 400, orient: 'bottom' } },
       },
