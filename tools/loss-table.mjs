@@ -1,12 +1,13 @@
 #!/usr/bin/env node
-// The README's per-loss results table: trains the default config (retinanet-tiny on the built-in
-// shapes dataset) once per --loss and seed, `--parallel` runs at a time (each on one wasm
+// The README's per-loss results table: trains a detector of the registry (apps/train/src/detectors.ts,
+// `--detector`, default retinanet) in its default config on the built-in shapes dataset once per
+// --loss and seed, `--parallel` runs at a time (each on one wasm
 // thread), then writes the table as Markdown and JSON. Resumable: a run that already has
 // eval.json is not trained again, and an interrupted run is continued with `apdet-train
 // --resume`. A reused run whose commit differs from HEAD in the training code (TRAINING_CODE
 // below) is marked "(older code)" in the table.
 //
-//   pnpm loss-table                                  # every loss below, seed 0, 2 at a time
+//   pnpm loss-table                                  # every registry loss, seed 0, 2 at a time
 //   pnpm loss-table --losses param-ap:linear,focal+giou --seeds 0,1,2 --out runs/compare
 //   pnpm loss-table --losses param-ap --loss-params runs/search/final-params.json --seeds 0,1,2 --out runs/searched
 //
@@ -17,9 +18,23 @@ import { execFileSync, spawn } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
+import { register } from 'tsx/esm/api';
 
-const DEFAULT_LOSSES = ['param-ap', 'param-ap:linear', 'param-ap:square', 'param-ap:sigmoid', 'focal+l1', 'focal+giou', 'focal+l1+giou', 'ce+l1', 'ce+giou', 'ce+l1+giou'];
-const USAGE = 'usage: pnpm loss-table [--losses a,b,...] [--seeds 0[,1,...]] [--loss-params file] [--parallel 2] [--out runs/loss-table]';
+// The detectors and losses come from the registries (TypeScript sources, loaded through tsx).
+register();
+const { describeDetectors, detectorNames } = await import('@apdet/train');
+const { describeLosses, LOSS_NAMES } = await import('@apdet/losses');
+
+const USAGE = [
+  'usage: pnpm loss-table [--detector retinanet] [--losses a,b,...] [--seeds 0[,1,...]] [--loss-params file]',
+  '                       [--parallel 2] [--out runs/loss-table]',
+  '',
+  'detectors:',
+  describeDetectors(),
+  '',
+  'losses (default: all):',
+  describeLosses(),
+].join('\n');
 const root = path.resolve(import.meta.dirname, '..');
 
 function fail(message) {
@@ -31,6 +46,7 @@ function parseCommandLine() {
   try {
     return parseArgs({
       options: {
+        detector: { type: 'string', default: 'retinanet' },
         losses: { type: 'string' },
         parallel: { type: 'string', default: '2' },
         seeds: { type: 'string' },
@@ -50,7 +66,12 @@ if (values.help) {
   console.log(USAGE);
   process.exit(0);
 }
-const losses = values.losses ? values.losses.split(',').filter(Boolean) : DEFAULT_LOSSES;
+const detector = values.detector;
+if (!detectorNames().includes(detector))
+  fail(`unknown --detector '${detector}'; available: ${detectorNames().join(', ')}`);
+const losses = values.losses ? values.losses.split(',').filter(Boolean) : [...LOSS_NAMES];
+for (const loss of losses)
+  if (!LOSS_NAMES.includes(loss)) fail(`unknown loss '${loss}'; valid names: ${LOSS_NAMES.join(', ')}`);
 const parallel = Number(values.parallel);
 if (!Number.isInteger(parallel) || parallel < 1) fail(`--parallel must be an integer >= 1, got '${values.parallel}'`);
 if (values.seed !== undefined && values.seeds !== undefined) fail('give --seeds or --seed, not both');
@@ -80,8 +101,20 @@ function train({ loss, seed }) {
   }
   const resume = existsSync(path.join(runDir, 'manifest.json'));
   const args = resume
-    ? ['apps/train/bin/apdet-train.mjs', 'retinanet', '--resume', runDir]
-    : ['apps/train/bin/apdet-train.mjs', 'retinanet', '--loss', loss, '--seed', String(seed), '--threads', '1', '--out', runDir, ...(lossParams === null ? [] : ['--loss-params', lossParams])];
+    ? ['apps/train/bin/apdet-train.mjs', detector, '--resume', runDir]
+    : [
+        'apps/train/bin/apdet-train.mjs',
+        detector,
+        '--loss',
+        loss,
+        '--seed',
+        String(seed),
+        '--threads',
+        '1',
+        '--out',
+        runDir,
+        ...(lossParams === null ? [] : ['--loss-params', lossParams]),
+      ];
   console.log(`[${label}] ${resume ? 'resuming' : 'training'}: node ${args.join(' ')}`);
   return new Promise((resolve) => {
     const child = spawn(process.execPath, args, { cwd: root, stdio: ['ignore', 'ignore', 'pipe'] });
@@ -101,7 +134,11 @@ function train({ loss, seed }) {
 /** The checkout's commit, or null outside git (then no staleness check is possible). */
 function headCommit() {
   try {
-    return execFileSync('git', ['rev-parse', 'HEAD'], { cwd: root, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim();
+    return execFileSync('git', ['rev-parse', 'HEAD'], {
+      cwd: root,
+      encoding: 'utf8',
+      stdio: ['ignore', 'pipe', 'ignore'],
+    }).trim();
   } catch {
     return null;
   }
@@ -113,7 +150,15 @@ const head = headCommit();
  * dependency versions; not documentation, tests, benchmarks, the search or this tool (so
  * committing the table itself does not make it stale).
  */
-const TRAINING_CODE = ['packages', 'apps/train', 'pnpm-lock.yaml', ':(exclude)*.md', ':(exclude)**/test/**', ':(exclude)**/bench/**', ':(exclude)packages/search'];
+const TRAINING_CODE = [
+  'packages',
+  'apps/train',
+  'pnpm-lock.yaml',
+  ':(exclude)*.md',
+  ':(exclude)**/test/**',
+  ':(exclude)**/bench/**',
+  ':(exclude)packages/search',
+];
 
 /** Whether training code changed between a run's commit and HEAD. Unknown commits count as changed. */
 function codeChangedSince(commit) {
@@ -139,9 +184,23 @@ function resultOf(loss, seed) {
   const manifest = JSON.parse(readFileSync(path.join(dir, 'manifest.json'), 'utf8'));
   const commit = manifest.git?.commit ?? null;
   const stale = codeChangedSince(commit);
-  if (stale) console.warn(`loss-table: warning: ${path.relative(root, dir)} was trained with older code (commit ${commit?.slice(0, 7) ?? 'unknown'}, HEAD ${head?.slice(0, 7)}); delete it to retrain`);
+  if (stale)
+    console.warn(
+      `loss-table: warning: ${path.relative(root, dir)} was trained with older code (commit ${commit?.slice(0, 7) ?? 'unknown'}, HEAD ${head?.slice(0, 7)}); delete it to retrain`,
+    );
   const [ap, ap50, ap75, aps, apm] = e.stats;
-  return { seed, ap, ap50, ap75, aps, apm, trainMinutes: e.trainSeconds / 60, commit, stale, run: path.relative(root, dir) };
+  return {
+    seed,
+    ap,
+    ap50,
+    ap75,
+    aps,
+    apm,
+    trainMinutes: e.trainSeconds / 60,
+    commit,
+    stale,
+    run: path.relative(root, dir),
+  };
 }
 
 const METRICS = ['ap', 'ap50', 'ap75', 'aps', 'apm', 'trainMinutes'];

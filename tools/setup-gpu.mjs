@@ -14,7 +14,9 @@ let pkgJson;
 try {
   pkgJson = require.resolve('@tensorflow/tfjs-node-gpu/package.json');
 } catch {
-  console.error('gpu:setup: @tensorflow/tfjs-node-gpu is not installed. Run `pnpm install` first (it is an optional dependency of @apdet/backend).');
+  console.error(
+    'gpu:setup: @tensorflow/tfjs-node-gpu is not installed. Run `pnpm install` first (it is an optional dependency of @apdet/backend).',
+  );
   process.exit(1);
 }
 const pkgDir = path.dirname(pkgJson);
@@ -26,7 +28,9 @@ const result = spawnSync(process.execPath, ['scripts/install.js', 'gpu', 'downlo
   env: { ...process.env, PATH: `${binDir}${path.delimiter}${process.env.PATH ?? ''}` },
 });
 if (result.status !== 0) {
-  console.error('gpu:setup: the tfjs-node-gpu install script failed (see above). It needs network access to the libtensorflow CDN, or TFJS_NODE_CDN_STORAGE pointing at a mirror.');
+  console.error(
+    'gpu:setup: the tfjs-node-gpu install script failed (see above). It needs network access to the libtensorflow CDN, or TFJS_NODE_CDN_STORAGE pointing at a mirror.',
+  );
   process.exit(result.status ?? 1);
 }
 console.log('gpu:setup: done. `--backend tensorflow` (or the default order) now uses the GPU.');

@@ -1,9 +1,9 @@
 import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import path from 'node:path';
-import { initBackend, type BackendName } from '@apdet/backend';
+import { initBackend } from '@apdet/backend';
 import { UserError, atomicWriteJson } from '@apdet/io';
-import { datasetFiles, evalJson, evaluateOnVal, loadRun, openRunData, type RunSettings } from '@apdet/train';
-import type { Flags } from './cli.js';
+import { datasetFiles, evalJson, evaluateOnVal, loadRun, openValData, type RunSettings } from '@apdet/train';
+import type { Flags } from './flags.js';
 import { formatPerCategoryTable } from './report.js';
 import { writeEvalReportSafely } from './run-report.js';
 
@@ -19,24 +19,50 @@ export const RUNS_DIR = 'runs';
 export async function runRunMode(flags: Flags): Promise<void> {
   const { runDir, which } = resolveRunTarget(flags);
   const log = (line: string) => process.stderr.write(`${line}\n`);
-  await initBackend({ ...(flags.backend ? { backend: flags.backend as BackendName } : {}), log });
+  await initBackend({ ...(flags.backend ? { backend: flags.backend } : {}), log });
   const loaded = await loadRun(runDir, which);
-  const settings: RunSettings = flags.data === undefined ? loaded.manifest.settings : { ...loaded.manifest.settings, data: { dir: flags.data, builtIn: false } };
-  const files = await datasetFiles(settings, log);
-  const data = await openRunData(settings, files);
-  const categoryIds = data.val.index.categories.map((c) => c.id);
-  process.stdout.write(`evaluating ${loaded.checkpoint} on ${data.valSubset.length} val images of ${files.valAnnotations}\n`);
-  const v = await evaluateOnVal(loaded.model, data.valSubset, data.valPipeline, files.valAnnotations, categoryIds, settings.config.train.batchSize);
+  const settings: RunSettings =
+    flags.data === undefined
+      ? loaded.manifest.settings
+      : { ...loaded.manifest.settings, data: { dir: flags.data, builtIn: false } };
+  // Evaluating needs only the val split (instances_val.json + val/), not the training set.
+  const files = await datasetFiles(settings, log, { valOnly: true });
+  const data = await openValData(settings, files);
+  process.stdout.write(
+    `evaluating ${loaded.checkpoint} on ${data.valSubset.length} val images of ${files.valAnnotations}\n`,
+  );
+  const v = await evaluateOnVal(
+    loaded.model,
+    data.valSubset,
+    data.valPipeline,
+    files.valAnnotations,
+    settings.classes!,
+    settings.config.train.batchSize,
+  );
   for (const warning of v.warnings) log(warning);
   const outDir = path.join(runDir, `eval-${path.basename(loaded.checkpoint, '.safetensors')}`);
   const detectionsFile = path.join(outDir, 'detections.json');
-  const json = evalJson(v.result, { run: runDir, checkpoint: loaded.checkpoint, gt: files.valAnnotations, dt: detectionsFile, valImages: data.valSubset.length, evalSeconds: v.seconds }, v.warnings);
+  const json = evalJson(
+    v.result,
+    {
+      run: runDir,
+      checkpoint: loaded.checkpoint,
+      gt: files.valAnnotations,
+      dt: detectionsFile,
+      valImages: data.valSubset.length,
+      evalSeconds: v.seconds,
+    },
+    v.warnings,
+  );
   await atomicWriteJson(detectionsFile, v.detections);
   await atomicWriteJson(path.join(outDir, 'eval.json'), json);
   if (flags.out !== undefined) await atomicWriteJson(flags.out, json);
-  process.stdout.write(`${[...v.result.summary.map((s) => s.line), '', formatPerCategoryTable(v.result), '', `wrote ${outDir}/{detections.json,eval.json} (${v.seconds.toFixed(1)} s)`].join('\n')}\n`);
+  process.stdout.write(
+    `${[...v.result.summary.map((s) => s.line), '', formatPerCategoryTable(v.result), '', `wrote ${outDir}/{detections.json,eval.json} (${v.seconds.toFixed(1)} s)`].join('\n')}\n`,
+  );
   const evaluatedIds = data.val.index.images.slice(0, data.valSubset.length).map((im) => im.id);
   await writeEvalReportSafely({ runDir, outDir, loaded, files, imageIds: evaluatedIds, log });
+  loaded.model.dispose();
 }
 
 /** True when this mode should handle a flag-less call: some run exists under runs/. */
@@ -51,7 +77,8 @@ function resolveRunTarget(flags: Flags): { runDir: string; which: 'best' | { fil
     return { runDir, which: { file: flags.checkpoint } };
   }
   if (flags.run !== undefined) {
-    if (!existsSync(path.join(flags.run, 'manifest.json'))) throw new UserError(`--run ${flags.run}: not a training run (no manifest.json)`);
+    if (!existsSync(path.join(flags.run, 'manifest.json')))
+      throw new UserError(`--run ${flags.run}: not a training run (no manifest.json)`);
     return { runDir: flags.run, which: 'best' };
   }
   const runDir = newestRun();
@@ -75,7 +102,8 @@ function newestRun(): string | undefined {
 // ISO-8601 timestamps compare correctly as strings. A folder with an unreadable manifest is not a run.
 function manifestCreatedAt(dir: string): string | undefined {
   try {
-    const createdAt = (JSON.parse(readFileSync(path.join(dir, 'manifest.json'), 'utf8')) as { createdAt?: unknown }).createdAt;
+    const createdAt = (JSON.parse(readFileSync(path.join(dir, 'manifest.json'), 'utf8')) as { createdAt?: unknown })
+      .createdAt;
     return typeof createdAt === 'string' ? createdAt : undefined;
   } catch {
     return undefined;

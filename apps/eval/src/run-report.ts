@@ -7,7 +7,14 @@ import path from 'node:path';
 import type { DatasetFiles, LoadedRun } from '@apdet/train';
 import { writeRunReportFromFiles } from '@apdet/report';
 
-export async function writeEvalReportSafely(args: { runDir: string; outDir: string; loaded: LoadedRun; files: DatasetFiles; imageIds: number[]; log: (line: string) => void }): Promise<void> {
+export async function writeEvalReportSafely(args: {
+  runDir: string;
+  outDir: string;
+  loaded: LoadedRun;
+  files: DatasetFiles;
+  imageIds: number[];
+  log: (line: string) => void;
+}): Promise<void> {
   const reportDir = path.join(args.outDir, 'report');
   const settings = args.loaded.manifest.settings;
   // The checkpoint's training state (iter, trainSeconds), when it carries one.
@@ -31,8 +38,12 @@ export async function writeEvalReportSafely(args: { runDir: string; outDir: stri
       imageDir: args.files.valImages,
       imageIds: args.imageIds,
     });
-    args.log(`report: ${path.join(reportDir, 'summary.md')} (${report.files.length} files, ${report.seconds.toFixed(1)} s)${report.notes.length ? `; not drawn: ${report.notes.join('; ')}` : ''}`);
+    args.log(
+      `report: ${path.join(reportDir, 'summary.md')} (${report.files.length} files, ${report.seconds.toFixed(1)} s)${report.notes.length ? `; not drawn: ${report.notes.join('; ')}` : ''}`,
+    );
   } catch (error) {
-    args.log(`warning: the report in ${reportDir} could not be written (${(error as Error).message}); detections.json and eval.json are complete`);
+    args.log(
+      `warning: the report in ${reportDir} could not be written (${(error as Error).message}); detections.json and eval.json are complete`,
+    );
   }
 }

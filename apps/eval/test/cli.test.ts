@@ -36,18 +36,22 @@ const file = (name: string, text: string) => {
 };
 const gtText = readFileSync(GT, 'utf8');
 const imageId = JSON.parse(gtText).images[0].id;
-const det = (bbox: string, image = imageId) => `{"image_id": ${image}, "category_id": 1, "bbox": ${bbox}, "score": 0.5}`;
+const det = (bbox: string, image = imageId) =>
+  `{"image_id": ${image}, "category_id": 1, "bbox": ${bbox}, "score": 0.5}`;
 
 const cases = {
   success: () => run(['--gt', GT, '--dt', DT, '--out', path.join(dir, 'out', 'result.json')]),
   missingFile: () => run(['--gt', GT, '--dt', path.join(dir, 'nope.json')]),
-  invalidJson: () => run(['--gt', GT, '--dt', file('broken.json', `[\n  ${det('[1, 2, 3, 4]')},\n  {"image_id": 1,\n`)]),
-  unknownImage: () => run(['--gt', GT, '--dt', file('unknown-image.json', `[${det('[1, 2, 3, 4]')}, ${det('[1, 2, 3, 4]', 987654)}]`)]),
+  invalidJson: () =>
+    run(['--gt', GT, '--dt', file('broken.json', `[\n  ${det('[1, 2, 3, 4]')},\n  {"image_id": 1,\n`)]),
+  unknownImage: () =>
+    run(['--gt', GT, '--dt', file('unknown-image.json', `[${det('[1, 2, 3, 4]')}, ${det('[1, 2, 3, 4]', 987654)}]`)]),
   nanToken: () => run(['--gt', GT, '--dt', file('nan.json', `[${det('[1, 2, 3, 4]')},\n ${det('[1, 2, NaN, 4]')}]`)]),
   nullInBox: () => run(['--gt', GT, '--dt', file('null.json', `[${det('[1, null, 3, 4]')}]`)]),
   dtIsObject: () => run(['--gt', GT, '--dt', GT]),
   gtIsArray: () => run(['--gt', DT, '--dt', DT]),
   badFlag: () => run(['--gt', GT, '--dt', DT, '--use-cats', '2']),
+  help: () => run(['--help']),
   example: () => run(['--out', path.join(dir, 'example-result.json')]),
 };
 const results = {} as Record<keyof typeof cases, Run>;
@@ -91,17 +95,42 @@ describe('apdet-eval CLI', () => {
   });
 
   it('missing file', () => expectOneLineError(results.missingFile, /nope\.json: file not found$/));
-  it('invalid JSON', () => expectOneLineError(results.invalidJson, /broken\.json: invalid JSON at line 4, column \d+: unexpected end of file/));
+  it('invalid JSON', () =>
+    expectOneLineError(
+      results.invalidJson,
+      /broken\.json: invalid JSON at line 4, column \d+: unexpected end of file/,
+    ));
   it('detection on an unknown image', () =>
-    expectOneLineError(results.unknownImage, /unknown-image\.json: detection \[1\] \(id 2\): image_id 987654 is not an image of the ground truth/));
+    expectOneLineError(
+      results.unknownImage,
+      /unknown-image\.json: detection \[1\] \(id 2\): image_id 987654 is not an image of the ground truth/,
+    ));
   it('NaN token in a box (as Python json.dump writes it)', () =>
-    expectOneLineError(results.nanToken, /nan\.json: detection \[1\] \(id 2\): bbox\[2\] is NaN \(not valid JSON; Python's json.dump writes it/));
-  it('null in a box', () => expectOneLineError(results.nullInBox, /null\.json: detection \[0\] \(id 1\): bbox\[1\] is null, expected a finite number/));
-  it('detections file that is an object', () => expectOneLineError(results.dtIsObject, /gt\.json: expected a JSON array of detections .*this looks like a COCO instances file/));
-  it('ground-truth file that is an array', () => expectOneLineError(results.gtIsArray, /dt\.json: expected a COCO instances object .*got an array of 44/));
+    expectOneLineError(
+      results.nanToken,
+      /nan\.json: detection \[1\] \(id 2\): bbox\[2\] is NaN \(not valid JSON; Python's json.dump writes it/,
+    ));
+  it('null in a box', () =>
+    expectOneLineError(
+      results.nullInBox,
+      /null\.json: detection \[0\] \(id 1\): bbox\[1\] is null, expected a finite number/,
+    ));
+  it('detections file that is an object', () =>
+    expectOneLineError(
+      results.dtIsObject,
+      /gt\.json: expected a JSON array of detections .*this looks like a COCO instances file/,
+    ));
+  it('ground-truth file that is an array', () =>
+    expectOneLineError(results.gtIsArray, /dt\.json: expected a COCO instances object .*got an array of 44/));
   it('bad flag value', () => expectOneLineError(results.badFlag, /--use-cats must be 0 or 1, got "2"/));
+  // The flags themselves (unknown, missing value, stray argument, bad choice) are tested in process in flags.test.ts.
+  it('--help prints the generated help to stdout and exits 0', () => {
+    const r = results.help;
+    expect([r.code, r.stderr]).toEqual([0, '']);
+    expect(r.stdout).toMatch(/^Usage: apdet-eval \[flags\]\n[^]*\n {2}--gt <instances\.json> /);
+  });
 
-  it('with no --gt/--dt evaluates the bundled example to pycocotools\' numbers', () => {
+  it("with no --gt/--dt evaluates the bundled example to pycocotools' numbers", () => {
     expect(results.example.code).toBe(0);
     expect(results.example.stdout).toMatch(/bundled example/);
     // The bundled example is the oracle scenario p14_realistic_500; pycocotools' output ships beside it.

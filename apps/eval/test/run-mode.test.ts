@@ -4,13 +4,19 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { makeShapesDataset } from '@apdet/data';
-import { parseFlags, runTraining } from '@apdet/train';
+import { parseFlags, runTraining, trainingJobFromFlags } from '@apdet/train';
 import { beforeAll, describe, expect, it } from 'vitest';
 
 // A tiny training run (8 steps on 24 generated 64-px images), then the eval CLI in run mode must
 // reproduce the stats the run wrote at its end (eval.json), explicitly and as the flag-less default.
 const BIN = path.join(path.dirname(fileURLToPath(import.meta.url)), '..', 'bin', 'apdet-eval.mjs');
-const TINY = { base: 'retinanet-tiny', inputSize: [64, 64], fpn: { outChannels: 16 }, head: { stackedConvs: 1, channels: 16 }, train: { batchSize: 4, lr: 0.01, warmupIters: 2, epochs: 2, lrSteps: [] } };
+const TINY = {
+  base: 'retinanet-tiny',
+  inputSize: [64, 64],
+  fpn: { outChannels: 16 },
+  head: { stackedConvs: 1, channels: 16 },
+  train: { batchSize: 4, lr: 0.01, warmupIters: 2, epochs: 2, lrSteps: [] },
+};
 
 let work: string;
 let runDir: string;
@@ -23,7 +29,8 @@ function evalCli(args: string[]): Promise<{ code: number; stdout: string; stderr
   });
 }
 
-const statsOf = async (file: string): Promise<number[]> => (JSON.parse(await readFile(file, 'utf8')) as { stats: number[] }).stats;
+const statsOf = async (file: string): Promise<number[]> =>
+  (JSON.parse(await readFile(file, 'utf8')) as { stats: number[] }).stats;
 
 beforeAll(async () => {
   work = await mkdtemp(path.join(os.tmpdir(), 'apdet-eval-run-'));
@@ -33,17 +40,24 @@ beforeAll(async () => {
   await writeFile(config, JSON.stringify(TINY));
   runDir = path.join(work, 'runs', 'tiny-run');
   const quiet = { log: () => {}, out: () => {}, progressStream: { write: () => true, isTTY: false } };
-  await runTraining(parseFlags(['retinanet', '--data', data, '--config', config, '--backend', 'wasm', '--out', runDir]), quiet);
+  await runTraining(
+    await trainingJobFromFlags(
+      parseFlags(['retinanet', '--data', data, '--config', config, '--backend', 'wasm', '--out', runDir]),
+    ),
+    { io: quiet },
+  );
 }, 240_000);
 
 describe('apdet-eval run mode', () => {
-  it('--run evaluates the best checkpoint and reproduces the run\'s eval.json', async () => {
+  it("--run evaluates the best checkpoint and reproduces the run's eval.json", async () => {
     const r = await evalCli(['--run', runDir, '--backend', 'wasm', '--out', path.join(work, 'explicit.json')]);
     expect(r.stderr).not.toMatch(/error/);
     expect(r.code).toBe(0);
     expect(r.stdout).toMatch(/Average Precision/);
     const expected = await statsOf(path.join(runDir, 'eval.json'));
-    (await statsOf(path.join(work, 'explicit.json'))).forEach((v, i) => expect(Math.abs(v - expected[i]!)).toBeLessThanOrEqual(1e-12));
+    (await statsOf(path.join(work, 'explicit.json'))).forEach((v, i) =>
+      expect(Math.abs(v - expected[i])).toBeLessThanOrEqual(1e-12),
+    );
     const written = JSON.parse(await readFile(path.join(runDir, 'eval-best', 'detections.json'), 'utf8')) as unknown[];
     expect(Array.isArray(written)).toBe(true);
   });

@@ -20,13 +20,21 @@ export interface MachineLoad {
 
 export function machineLoad(): MachineLoad {
   const [one, five] = os.loadavg();
-  return { cores: os.availableParallelism(), loadavg1: Number(one!.toFixed(2)), loadavg5: Number(five!.toFixed(2)) };
+  return { cores: os.availableParallelism(), loadavg1: Number(one.toFixed(2)), loadavg5: Number(five.toFixed(2)) };
 }
 
 /** A proxy job for θ = the search's start (every function the identity, w = 1): `param-ap:linear`. */
 export function linearProxyJob(task: ProxyTaskSettings, key: string, seed: number): ProxyJob {
   const theta = initialMu(RETINANET_SPACE);
-  return { key, round: 0, sample: Number(key.replace(/\D+/g, '')) || 0, theta, seed, lossParams: thetaToLossParams(RETINANET_SPACE, theta) as unknown as Record<string, unknown>, task: task as unknown as Record<string, unknown> };
+  return {
+    key,
+    round: 0,
+    sample: Number(key.replace(/\D+/g, '')) || 0,
+    theta,
+    seed,
+    lossParams: thetaToLossParams(RETINANET_SPACE, theta) as unknown as Record<string, unknown>,
+    task: task,
+  };
 }
 
 export async function writeResult(name: string, result: unknown): Promise<string> {

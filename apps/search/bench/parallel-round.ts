@@ -10,14 +10,30 @@
  */
 import { parseArgs } from 'node:util';
 import { DEFAULT_SHAPES_DIR, Rng } from '@apdet/data';
-import { createLocalRunner, drawThetas, initialMu, logit, RETINANET_SPACE, thetaToLossParams, type ProxyJob, type ProxyOutcome } from '@apdet/search';
-import { DEFAULT_PROXY } from '../src/proxy-defaults.js';
+import {
+  createLocalRunner,
+  drawThetas,
+  initialMu,
+  logit,
+  RETINANET_SPACE,
+  thetaToLossParams,
+  type ProxyJob,
+  type ProxyOutcome,
+} from '@apdet/search';
+import { detectorSpec } from '@apdet/train';
 import { ensureProxySplit, proxySplitSpec } from '../src/proxy-data.js';
 import type { ProxyTaskSettings } from '../src/proxy-task.js';
 import { PROXY_TASK_MODULE } from '../src/search-command.js';
 import { machineLoad, writeResult } from './_common.js';
 
-const { values } = parseArgs({ options: { samples: { type: 'string' }, 'proxy-images': { type: 'string' }, 'val-images': { type: 'string' }, workers: { type: 'string' } } });
+const { values } = parseArgs({
+  options: {
+    samples: { type: 'string' },
+    'proxy-images': { type: 'string' },
+    'val-images': { type: 'string' },
+    workers: { type: 'string' },
+  },
+});
 const samples = Number(values.samples ?? 8);
 const workerCounts = (values.workers ?? '1,2').split(',').map(Number);
 const task: ProxyTaskSettings = {
@@ -26,13 +42,18 @@ const task: ProxyTaskSettings = {
   trainImages: Number(values['proxy-images'] ?? 160),
   valImages: Number(values['val-images'] ?? 50),
   epochs: 1,
-  config: DEFAULT_PROXY.config,
+  config: detectorSpec('retinanet').search.proxyConfig,
   backend: 'wasm',
 };
 await ensureProxySplit(task.split, (l) => console.log(l));
 
 const muX = initialMu(RETINANET_SPACE).map(logit);
-const thetas = drawThetas(muX, muX.map(() => 0.2), samples, Rng.from(42));
+const thetas = drawThetas(
+  muX,
+  muX.map(() => 0.2),
+  samples,
+  Rng.from(42),
+);
 const jobs: ProxyJob[] = thetas.map((theta, n) => ({
   key: `r0-s${n}`,
   round: 0,
@@ -40,7 +61,7 @@ const jobs: ProxyJob[] = thetas.map((theta, n) => ({
   theta,
   seed: n,
   lossParams: thetaToLossParams(RETINANET_SPACE, theta) as unknown as Record<string, unknown>,
-  task: task as unknown as Record<string, unknown>,
+  task: task,
 }));
 
 interface Row {
@@ -74,23 +95,33 @@ for (const workers of workerCounts) {
     loadBefore,
     loadAfter: machineLoad(),
   });
-  console.log(`${workers} worker(s): ${wallSeconds.toFixed(1)} s for ${samples} proxy trainings (load ${loadBefore.loadavg1} → ${machineLoad().loadavg1})`);
+  console.log(
+    `${workers} worker(s): ${wallSeconds.toFixed(1)} s for ${samples} proxy trainings (load ${loadBefore.loadavg1} → ${machineLoad().loadavg1})`,
+  );
 }
 
-const base = rows[0]!;
-console.log('\n| workers | round wall s | × of 1 worker | Σ job s | load avg (1 min) before/after |\n|---|---|---|---|---|');
-for (const r of rows) console.log(`| ${r.workers} | ${r.wallSeconds} | ${(r.wallSeconds / base.wallSeconds).toFixed(2)} | ${r.sumJobSeconds} | ${r.loadBefore.loadavg1} / ${r.loadAfter.loadavg1} |`);
+const base = rows[0];
+console.log(
+  '\n| workers | round wall s | × of 1 worker | Σ job s | load avg (1 min) before/after |\n|---|---|---|---|---|',
+);
+for (const r of rows)
+  console.log(
+    `| ${r.workers} | ${r.wallSeconds} | ${(r.wallSeconds / base.wallSeconds).toFixed(2)} | ${r.sumJobSeconds} | ${r.loadBefore.loadavg1} / ${r.loadAfter.loadavg1} |`,
+  );
 const sameRewards = rows.every((r) => r.rewards.every((v, i) => v === base.rewards[i]));
 console.log(`\nsame rewards with every worker count: ${sameRewards}`);
 const cores = base.loadBefore.cores;
 const contended = rows.some((r) => Math.max(r.loadBefore.loadavg1, r.loadAfter.loadavg1) > cores + 0.5);
-if (contended) console.log(`WARNING: the load average exceeded the ${cores} cores plus this bench's own workers: other processes competed, so the ratio is distorted.`);
+if (contended)
+  console.log(
+    `WARNING: the load average exceeded the ${cores} cores plus this bench's own workers: other processes competed, so the ratio is distorted.`,
+  );
 const file = await writeResult('parallel-round', {
   bench: 'parallel-round',
   task: { trainImages: task.trainImages, valImages: task.valImages, epochs: task.epochs, config: task.config },
   samples,
   rows,
-  ratio2to1: rows.length > 1 ? Number((rows[1]!.wallSeconds / base.wallSeconds).toFixed(3)) : null,
+  ratio2to1: rows.length > 1 ? Number((rows[1].wallSeconds / base.wallSeconds).toFixed(3)) : null,
   sameRewards,
   contended,
   date: new Date().toISOString(),

@@ -10,12 +10,20 @@
  */
 import { parseArgs } from 'node:util';
 import { DEFAULT_SHAPES_DIR } from '@apdet/data';
+import { detectorSpec } from '@apdet/train';
 import { DEFAULT_PROXY } from '../src/proxy-defaults.js';
 import { ensureProxySplit, proxySplitSpec } from '../src/proxy-data.js';
 import { runProxyJob, type ProxyTaskSettings } from '../src/proxy-task.js';
 import { linearProxyJob, machineLoad, writeResult } from './_common.js';
 
-const { values } = parseArgs({ options: { runs: { type: 'string' }, 'proxy-images': { type: 'string' }, 'proxy-epochs': { type: 'string' }, seed: { type: 'string' } } });
+const { values } = parseArgs({
+  options: {
+    runs: { type: 'string' },
+    'proxy-images': { type: 'string' },
+    'proxy-epochs': { type: 'string' },
+    seed: { type: 'string' },
+  },
+});
 const runs = Number(values.runs ?? 2);
 const task: ProxyTaskSettings = {
   detector: 'retinanet',
@@ -23,7 +31,7 @@ const task: ProxyTaskSettings = {
   trainImages: Number(values['proxy-images'] ?? DEFAULT_PROXY.trainImages),
   valImages: DEFAULT_PROXY.valImages,
   epochs: Number(values['proxy-epochs'] ?? DEFAULT_PROXY.epochs),
-  config: DEFAULT_PROXY.config,
+  config: detectorSpec('retinanet').search.proxyConfig,
   backend: 'wasm',
 };
 await ensureProxySplit(task.split, (l) => console.log(l));
@@ -33,16 +41,26 @@ for (let i = 0; i < runs; i++) {
   const cpu = process.cpuUsage();
   const outcome = await runProxyJob(linearProxyJob(task, `bench-s${i}`, i), () => {});
   const used = process.cpuUsage(cpu);
-  rows.push({ seed: i, reward: outcome.reward, failed: outcome.failed, wallSeconds: Number(outcome.seconds.toFixed(1)), cpuSeconds: Number(((used.user + used.system) / 1e6).toFixed(1)) });
-  console.log(`run ${i + 1}/${runs}: reward (AP) ${outcome.reward.toFixed(4)}, wall ${outcome.seconds.toFixed(1)} s, CPU ${((used.user + used.system) / 1e6).toFixed(1)} s${outcome.failed ? ` FAILED: ${outcome.reason}` : ''}`);
+  rows.push({
+    seed: i,
+    reward: outcome.reward,
+    failed: outcome.failed,
+    wallSeconds: Number(outcome.seconds.toFixed(1)),
+    cpuSeconds: Number(((used.user + used.system) / 1e6).toFixed(1)),
+  });
+  console.log(
+    `run ${i + 1}/${runs}: reward (AP) ${outcome.reward.toFixed(4)}, wall ${outcome.seconds.toFixed(1)} s, CPU ${((used.user + used.system) / 1e6).toFixed(1)} s${outcome.failed ? ` FAILED: ${outcome.reason}` : ''}`,
+  );
 }
 const loadAfter = machineLoad();
 console.log('\n| seed | reward (AP) | wall s | CPU s |\n|---|---|---|---|');
 for (const r of rows) console.log(`| ${r.seed} | ${r.reward.toFixed(4)} | ${r.wallSeconds} | ${r.cpuSeconds} |`);
-console.log(`\nmachine: ${loadBefore.cores} cores, load average ${loadBefore.loadavg1} before / ${loadAfter.loadavg1} after`);
+console.log(
+  `\nmachine: ${loadBefore.cores} cores, load average ${loadBefore.loadavg1} before / ${loadAfter.loadavg1} after`,
+);
 const file = await writeResult('proxy-cost', {
   bench: 'proxy-cost',
-  note: 'one default proxy training (train + eval, wasm, 1 thread) of param-ap with the search\'s starting θ (linear); CPU s = user + system of this process',
+  note: "one default proxy training (train + eval, wasm, 1 thread) of param-ap with the search's starting θ (linear); CPU s = user + system of this process",
   task: { trainImages: task.trainImages, valImages: task.valImages, epochs: task.epochs, config: task.config },
   loadBefore,
   loadAfter,

@@ -31,7 +31,12 @@ export function rewardChartSpec(rounds: readonly RoundRewards[]): TopLevelSpec {
   const samples = rounds.flatMap((r) => r.rewards.map((reward) => ({ round: r.round + 1, reward })));
   const summary = rounds
     .filter((r) => r.rewards.length > 0)
-    .map((r) => ({ round: r.round + 1, mean: mean(r.rewards), min: Math.min(...r.rewards), max: Math.max(...r.rewards) }));
+    .map((r) => ({
+      round: r.round + 1,
+      mean: mean(r.rewards),
+      min: Math.min(...r.rewards),
+      max: Math.max(...r.rewards),
+    }));
   const x = { field: 'round', type: 'quantitative', title: 'round', axis: { tickMinStep: 1 } } as const;
   return {
     $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
@@ -39,35 +44,54 @@ export function rewardChartSpec(rounds: readonly RoundRewards[]): TopLevelSpec {
     width: 480,
     height: 260,
     layer: [
-      { data: { values: summary }, mark: { type: 'area', opacity: 0.25 }, encoding: { x, y: { field: 'min', type: 'quantitative', title: 'reward (AP)' }, y2: { field: 'max' } } },
-      { data: { values: samples }, mark: { type: 'circle', size: 24, opacity: 0.6 }, encoding: { x, y: { field: 'reward', type: 'quantitative' } } },
-      { data: { values: summary }, mark: { type: 'line', point: true }, encoding: { x, y: { field: 'mean', type: 'quantitative' } } },
+      {
+        data: { values: summary },
+        mark: { type: 'area', opacity: 0.25 },
+        encoding: { x, y: { field: 'min', type: 'quantitative', title: 'reward (AP)' }, y2: { field: 'max' } },
+      },
+      {
+        data: { values: samples },
+        mark: { type: 'circle', size: 24, opacity: 0.6 },
+        encoding: { x, y: { field: 'reward', type: 'quantitative' } },
+      },
+      {
+        data: { values: summary },
+        mark: { type: 'line', point: true },
+        encoding: { x, y: { field: 'mean', type: 'quantitative' } },
+      },
     ],
-  } as TopLevelSpec;
+  };
 }
 
 /** Samples of f on [0, 1]: the knots plus a regular grid, so the piecewise-linear shape is exact. */
 export function functionCurve(ctrl: readonly number[], gridPoints = 50): { x: number; y: number }[] {
   const xs = new Set<number>();
   for (let i = 0; i <= gridPoints; i++) xs.add(i / gridPoints);
-  for (let i = 0; i < ctrl.length; i += 2) if (ctrl[i]! > 0) xs.add(ctrl[i]!);
+  for (let i = 0; i < ctrl.length; i += 2) if (ctrl[i] > 0) xs.add(ctrl[i]);
   return [...xs].sort((a, b) => a - b).map((x) => ({ x, y: evaluateCtrlPoints(ctrl, x) }));
 }
 
 /** RetinaNet's θ → the five functions' control points, in the loss's row order (H2, I2, I3, I1, H1). */
 export function ctrlPointsOfMu(mu: readonly number[], perFunction = 8): number[][] {
-  return PAP_FUNCTION_ORDER.map((_, f) => thetaToCtrlPoints(mu.slice(f * perFunction, (f + 1) * perFunction).map((t) => Math.min(1, Math.max(0, t)))));
+  return PAP_FUNCTION_ORDER.map((_, f) =>
+    thetaToCtrlPoints(mu.slice(f * perFunction, (f + 1) * perFunction).map((t) => Math.min(1, Math.max(0, t)))),
+  );
 }
 
 /** One panel per function, one line per snapshot. */
 export function functionsChartSpec(snapshots: readonly PolicySnapshot[]): TopLevelSpec {
   const values = snapshots.flatMap((s) =>
-    ctrlPointsOfMu(s.mu).flatMap((ctrl, f) => functionCurve(ctrl).map((p) => ({ ...p, fn: PAP_FUNCTION_ORDER[f], when: s.label }))),
+    ctrlPointsOfMu(s.mu).flatMap((ctrl, f) =>
+      functionCurve(ctrl).map((p) => ({ ...p, fn: PAP_FUNCTION_ORDER[f], when: s.label })),
+    ),
   );
   return {
     $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
     // The axis title repeats under every panel, so it stays short; the subtitle says what it is.
-    title: { text: 'Searched functions (policy mean μ)', subtitle: 'input: normalised score difference for H1, H2; IoU for I1, I2, I3' },
+    title: {
+      text: 'Searched functions (policy mean μ)',
+      subtitle: 'input: normalised score difference for H1, H2; IoU for I1, I2, I3',
+    },
     data: { values },
     facet: { field: 'fn', type: 'nominal', title: null, sort: [...PAP_FUNCTION_ORDER] },
     columns: 5,
@@ -78,10 +102,16 @@ export function functionsChartSpec(snapshots: readonly PolicySnapshot[]): TopLev
       encoding: {
         x: { field: 'x', type: 'quantitative', title: 'input', scale: { domain: [0, 1] } },
         y: { field: 'y', type: 'quantitative', title: 'f', scale: { domain: [0, 1] } },
-        color: { field: 'when', type: 'nominal', title: null, sort: snapshots.map((s) => s.label), legend: { labelLimit: 400, orient: 'bottom' } },
+        color: {
+          field: 'when',
+          type: 'nominal',
+          title: null,
+          sort: snapshots.map((s) => s.label),
+          legend: { labelLimit: 400, orient: 'bottom' },
+        },
       },
     },
-  } as TopLevelSpec;
+  };
 }
 
 /** Start, middle and end of the μ series (`round` = rounds finished), without duplicates. */
@@ -94,7 +124,7 @@ export function pickSnapshots(history: readonly { round: number; mu: readonly nu
   picks.forEach((index, k) => {
     if (seen.has(index)) return;
     seen.add(index);
-    const h = history[index]!;
+    const h = history[index];
     out.push({ label: `${names[k]} (after ${h.round} round${h.round === 1 ? '' : 's'})`, mu: h.mu });
   });
   return out;

@@ -28,7 +28,12 @@ export interface ProxySplitSpec {
 export const PROXY_RATIO = 0.8;
 
 /** The default split's spec for a search seed: `data/<source>-proxy-s<seed>` next to the source. */
-export function proxySplitSpec(sourceDir: string, builtInShapes: boolean, seed: number, ratio = PROXY_RATIO): ProxySplitSpec {
+export function proxySplitSpec(
+  sourceDir: string,
+  builtInShapes: boolean,
+  seed: number,
+  ratio = PROXY_RATIO,
+): ProxySplitSpec {
   const dir = path.join(path.dirname(sourceDir), `${path.basename(sourceDir)}-proxy-s${seed}-r${ratio}`);
   return { sourceDir, builtInShapes, ratio, seed, dir };
 }
@@ -49,7 +54,10 @@ export interface ProxySplitInfo {
  * create it write the same content atomically). Concurrent calls in one process share one
  * creation; a later call checks the source again.
  */
-export function ensureProxySplit(spec: ProxySplitSpec, log: (line: string) => void = () => {}): Promise<ProxySplitInfo> {
+export function ensureProxySplit(
+  spec: ProxySplitSpec,
+  log: (line: string) => void = () => {},
+): Promise<ProxySplitInfo> {
   const key = path.resolve(spec.dir);
   let pending = inProcess.get(key);
   if (pending === undefined) {
@@ -67,16 +75,26 @@ async function createProxySplit(spec: ProxySplitSpec, log: (line: string) => voi
   const input = path.join(spec.sourceDir, 'instances_train.json');
   const images = path.join(spec.sourceDir, 'train');
   for (const needed of [input, images]) {
-    if (!existsSync(needed)) throw new UserError(`proxy split: ${needed} is missing (the search splits the training set of ${spec.sourceDir})`);
+    if (!existsSync(needed))
+      throw new UserError(
+        `proxy split: ${needed} is missing (the search splits the training set of ${spec.sourceDir})`,
+      );
   }
   const sourceDigest = await fileDigest(input);
   const marker = path.join(spec.dir, MARKER);
   if (existsSync(marker)) {
     const saved = (await readJsonFile(marker)) as ProxySplitSpec & ProxySplitInfo & { sourceDigest?: string };
-    if (saved.seed !== spec.seed || saved.ratio !== spec.ratio || path.resolve(saved.sourceDir) !== path.resolve(spec.sourceDir)) {
-      throw new UserError(`${marker}: this proxy split was made from ${saved.sourceDir} (seed ${saved.seed}, ratio ${saved.ratio}), not ${spec.sourceDir} (seed ${spec.seed}, ratio ${spec.ratio}); remove ${spec.dir} to rebuild it`);
+    if (
+      saved.seed !== spec.seed ||
+      saved.ratio !== spec.ratio ||
+      path.resolve(saved.sourceDir) !== path.resolve(spec.sourceDir)
+    ) {
+      throw new UserError(
+        `${marker}: this proxy split was made from ${saved.sourceDir} (seed ${saved.seed}, ratio ${saved.ratio}), not ${spec.sourceDir} (seed ${spec.seed}, ratio ${spec.ratio}); remove ${spec.dir} to rebuild it`,
+      );
     }
-    if (saved.sourceDigest === sourceDigest) return { dir: spec.dir, trainImages: saved.trainImages, valImages: saved.valImages };
+    if (saved.sourceDigest === sourceDigest)
+      return { dir: spec.dir, trainImages: saved.trainImages, valImages: saved.valImages };
     // The split is derived data: when its source changed (e.g. a regenerated built-in dataset),
     // the old annotation files would point at other images, so it is rebuilt, not trusted.
     log(`proxy split ${spec.dir}: ${input} changed since the split was made; rebuilding it`);
@@ -94,13 +112,17 @@ async function createProxySplit(spec: ProxySplitSpec, log: (line: string) => voi
   for (const name of ['train', 'val']) await linkOnce(target, path.join(spec.dir, name));
   const info: ProxySplitInfo = { dir: spec.dir, trainImages: counts.train, valImages: counts.val };
   await atomicWriteJson(marker, { ...spec, ...info, sourceDigest, createdAt: new Date().toISOString() });
-  log(`proxy split ${spec.dir}: ${counts.train} proxy-train / ${counts.val} proxy-val images from ${input} (seed ${spec.seed})`);
+  log(
+    `proxy split ${spec.dir}: ${counts.train} proxy-train / ${counts.val} proxy-val images from ${input} (seed ${spec.seed})`,
+  );
   return info;
 }
 
 /** SHA-256 of a file: identifies the training set a split was made from. */
 async function fileDigest(file: string): Promise<string> {
-  return createHash('sha256').update(await readFile(file)).digest('hex');
+  return createHash('sha256')
+    .update(await readFile(file))
+    .digest('hex');
 }
 
 async function linkOnce(target: string, link: string): Promise<void> {
@@ -109,6 +131,7 @@ async function linkOnce(target: string, link: string): Promise<void> {
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
     // Another process made it; it must point where ours would.
-    if ((await readlink(link)) !== target) throw new UserError(`${link} exists and does not link to ${target}; remove it to rebuild the proxy split`);
+    if ((await readlink(link)) !== target)
+      throw new UserError(`${link} exists and does not link to ${target}; remove it to rebuild the proxy split`);
   }
 }

@@ -12,9 +12,8 @@ import { existsSync } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import * as tf from '@tensorflow/tfjs';
 import { atomicWriteJson } from '@apdet/io';
-import { parseFlags, runTraining, type RunIo } from '@apdet/train';
+import { runTraining, trainingJobFromFlags, type RunIo, type TrainFlags } from '@apdet/train';
 import { DEFAULT_PROXY } from './proxy-defaults.js';
 import type { ProxyTaskSettings } from './proxy-task.js';
 
@@ -43,20 +42,19 @@ export async function ensureProxyPretrain(options: ProxyPretrainOptions): Promis
     options.io.log(`proxy warm start: reusing ${checkpoint}`);
     return checkpoint;
   }
-  const threads = String(options.threads ?? Math.min(2, os.availableParallelism()));
-  const argv = existsSync(path.join(runDir, 'manifest.json'))
-    ? [options.task.detector, '--resume', runDir, '--threads', threads]
-    : pretrainArgs(options, runDir, threads, await writePretrainConfig(options));
-  options.io.log(`proxy warm start: ${DEFAULT_PROXY.pretrainLoss}, ${options.epochs} epoch${options.epochs === 1 ? '' : 's'} on proxy-train (${options.task.split.dir}) into ${runDir}`);
-  const before = new Set(Object.keys(tf.engine().registeredVariables));
-  try {
-    const result = await runTraining(parseFlags(argv), options.io);
-    const ap = result.stats?.[0];
-    options.io.log(`proxy warm start done: proxy-val AP ${ap === undefined ? 'n/a' : ap.toFixed(4)} after ${result.state.iter} steps`);
-  } finally {
-    // The search process goes on for an hour: free the warm-start model's weights.
-    for (const [name, variable] of Object.entries(tf.engine().registeredVariables)) if (!before.has(name)) variable.dispose();
-  }
+  const threads = options.threads ?? Math.min(2, os.availableParallelism());
+  const flags: TrainFlags = existsSync(path.join(runDir, 'manifest.json'))
+    ? { help: false, detector: options.task.detector, resume: runDir, threads }
+    : pretrainFlags(options, runDir, threads, await writePretrainConfig(options));
+  options.io.log(
+    `proxy warm start: ${DEFAULT_PROXY.pretrainLoss}, ${options.epochs} epoch${options.epochs === 1 ? '' : 's'} on proxy-train (${options.task.split.dir}) into ${runDir}`,
+  );
+  // runTraining disposes the warm-start model's weights: the search process goes on for an hour.
+  const result = await runTraining(await trainingJobFromFlags(flags), { io: options.io });
+  const ap = result.stats?.[0];
+  options.io.log(
+    `proxy warm start done: proxy-val AP ${ap === undefined ? 'n/a' : ap.toFixed(4)} after ${result.state.iter} steps`,
+  );
   return checkpoint;
 }
 
@@ -77,21 +75,27 @@ async function writePretrainConfig(options: ProxyPretrainOptions): Promise<strin
 /** The warm start's config derived from the proxies' config (see writePretrainConfig). */
 export function pretrainConfigOf(proxyConfig: ProxyTaskSettings['config']): Record<string, unknown> {
   const base = typeof proxyConfig === 'string' ? { base: proxyConfig } : proxyConfig;
-  const proxyTrain = typeof base.train === 'object' && base.train !== null ? (base.train as Record<string, unknown>) : {};
+  const proxyTrain =
+    typeof base.train === 'object' && base.train !== null ? (base.train as Record<string, unknown>) : {};
   const { lr: _lr, warmupIters: _warmup, lrSchedule: _schedule, lrSteps: _steps, ...train } = proxyTrain;
   return { ...base, train: { ...train, lrSchedule: 'cosine', lrSteps: [] } };
 }
 
-function pretrainArgs(options: ProxyPretrainOptions, runDir: string, threads: string, config: string): string[] {
+function pretrainFlags(options: ProxyPretrainOptions, runDir: string, threads: number, config: string): TrainFlags {
   const { task } = options;
-  const args = [
-    task.detector,
-    ...['--loss', DEFAULT_PROXY.pretrainLoss, '--config', config, '--data', task.split.dir, '--epochs', String(options.epochs)],
+  return {
+    help: false,
+    detector: task.detector,
+    loss: DEFAULT_PROXY.pretrainLoss,
+    config,
+    data: task.split.dir,
+    epochs: options.epochs,
     // The warm start sees proxy-val only in its final report (the AP logged above), which
     // selects nothing: `latest`, not `best`, is what the proxies load.
-    ...['--seed', String(options.seed), '--threads', threads, '--out', runDir],
-  ];
-  if (task.backend !== undefined) args.push('--backend', task.backend);
-  if (task.maxSteps !== undefined) args.push('--max-steps', String(task.maxSteps));
-  return args;
+    seed: options.seed,
+    threads,
+    out: runDir,
+    ...(task.backend === undefined ? {} : { backend: task.backend }),
+    ...(task.maxSteps === undefined ? {} : { maxSteps: task.maxSteps }),
+  };
 }

@@ -8,9 +8,17 @@ import type { WorkerFlags } from './flags.js';
 import { assertRedisReachable } from './redis-check.js';
 import { PROXY_TASK_MODULE } from './search-command.js';
 
-export async function workerCommand(flags: WorkerFlags, log: (line: string) => void = (line) => process.stderr.write(`${line}\n`)): Promise<void> {
+export async function workerCommand(
+  flags: WorkerFlags,
+  log: (line: string) => void = (line) => process.stderr.write(`${line}\n`),
+): Promise<void> {
   await assertRedisReachable(flags.redis);
-  const worker = await runBullmqWorker({ redis: flags.redis, taskModule: { path: PROXY_TASK_MODULE }, concurrency: flags.concurrency, log });
+  const worker = await runBullmqWorker({
+    redis: flags.redis,
+    taskModule: { path: PROXY_TASK_MODULE },
+    concurrency: flags.concurrency,
+    log,
+  });
   log(`worker ${worker.name}: Ctrl-C stops it after its running jobs, twice abandons them`);
   await new Promise<void>((resolve, reject) => {
     let signals = 0;

@@ -15,7 +15,10 @@ const readJson = (file: string): unknown => JSON.parse(readFileSync(path.join(di
 
 describe('results/default-search', () => {
   const params = readJson('final-params.json');
-  const rounds = readFileSync(path.join(dir, 'rounds.jsonl'), 'utf8').trim().split('\n').map((line) => JSON.parse(line) as { round: number; mu: number[] });
+  const rounds = readFileSync(path.join(dir, 'rounds.jsonl'), 'utf8')
+    .trim()
+    .split('\n')
+    .map((line) => JSON.parse(line) as { round: number; mu: number[] });
 
   it('final-params.json is a valid --loss-params file for param-ap', () => {
     expect(() => validateLossParams('param-ap', params, 'final-params.json')).not.toThrow();
@@ -26,7 +29,7 @@ describe('results/default-search', () => {
     const theta = lossParamsToTheta(RETINANET_SPACE, params, 'final-params.json');
     const last = rounds.at(-1)!.mu;
     expect(theta).toHaveLength(last.length);
-    theta.forEach((t, i) => expect(t).toBeCloseTo(Math.min(1, Math.max(0, last[i]!)), 6));
+    theta.forEach((t, i) => expect(t).toBeCloseTo(Math.min(1, Math.max(0, last[i])), 6));
   });
 
   it('has the gradient scale quoted in the README (2.25)', () => {

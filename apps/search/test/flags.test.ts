@@ -3,12 +3,32 @@
  * `apdet-search: error: …` line on stderr and a non-zero exit, before any work.
  */
 import { describe, expect, it } from 'vitest';
-import { parseCommandLine } from '../src/flags.js';
+import { helpText, parseCommandLine } from '../src/flags.js';
 import { cli } from './helpers.js';
 
 describe('parseCommandLine', () => {
   it('parses a search command', () => {
-    expect(parseCommandLine(['retinanet', '--rounds', '3', '--samples', '4', '--workers', '2', '--proxy-images', '64', '--proxy-epochs', '2', '--seed', '5', '--out', 'x', '--backend', 'cpu'])).toEqual({
+    expect(
+      parseCommandLine([
+        'retinanet',
+        '--rounds',
+        '3',
+        '--samples',
+        '4',
+        '--workers',
+        '2',
+        '--proxy-images',
+        '64',
+        '--proxy-epochs',
+        '2',
+        '--seed',
+        '5',
+        '--out',
+        'x',
+        '--backend',
+        'cpu',
+      ]),
+    ).toEqual({
       command: 'search',
       detector: 'retinanet',
       runner: 'local',
@@ -24,24 +44,47 @@ describe('parseCommandLine', () => {
   });
 
   it('parses the bullmq runner and the worker command', () => {
-    expect(parseCommandLine(['retinanet', '--runner', 'bullmq', '--redis', 'redis://10.0.0.5:6379'])).toMatchObject({ runner: 'bullmq', redis: 'redis://10.0.0.5:6379' });
-    expect(parseCommandLine(['worker', '--redis', 'redis://127.0.0.1:6390', '--concurrency', '2'])).toEqual({ command: 'worker', redis: 'redis://127.0.0.1:6390', concurrency: 2 });
+    expect(parseCommandLine(['retinanet', '--runner', 'bullmq', '--redis', 'redis://10.0.0.5:6379'])).toMatchObject({
+      runner: 'bullmq',
+      redis: 'redis://10.0.0.5:6379',
+    });
+    expect(parseCommandLine(['worker', '--redis', 'redis://127.0.0.1:6390', '--concurrency', '2'])).toEqual({
+      command: 'worker',
+      redis: 'redis://127.0.0.1:6390',
+      concurrency: 2,
+    });
     expect(parseCommandLine(['worker', '--redis', 'redis://h'])).toMatchObject({ concurrency: 1 });
     expect(parseCommandLine(['--help'])).toEqual({ command: 'help' });
-    expect(parseCommandLine(['retinanet', '--proxy-init', 'runs/pre/latest.safetensors'])).toMatchObject({ proxyInit: 'runs/pre/latest.safetensors' });
+    expect(parseCommandLine(['retinanet', '--rounds', '3', '-h'])).toEqual({ command: 'help' });
+    expect(parseCommandLine(['worker', '--help'])).toEqual({ command: 'help', topic: 'worker' });
+    expect(parseCommandLine(['retinanet', '--rounds=3', '--runner=local'])).toMatchObject({
+      rounds: 3,
+      runner: 'local',
+    });
+    expect(parseCommandLine(['retinanet', '--proxy-init', 'runs/pre/latest.safetensors'])).toMatchObject({
+      proxyInit: 'runs/pre/latest.safetensors',
+    });
     expect(parseCommandLine(['retinanet', '--proxy-pretrain-epochs', '0'])).toMatchObject({ proxyPretrainEpochs: 0 });
-    expect(parseCommandLine(['retinanet', '--proxy-init', 'a.safetensors', '--proxy-pretrain-epochs', '0'])).toMatchObject({ proxyInit: 'a.safetensors', proxyPretrainEpochs: 0 });
+    expect(
+      parseCommandLine(['retinanet', '--proxy-init', 'a.safetensors', '--proxy-pretrain-epochs', '0']),
+    ).toMatchObject({ proxyInit: 'a.safetensors', proxyPretrainEpochs: 0 });
   });
 
   const errors: [string[], RegExp][] = [
     [[], /missing <detector>/],
-    [['faster-rcnn'], /supports retinanet only for now; 'faster-rcnn' has no proxy task yet/],
+    [['faster-rcnn'], /unknown detector 'faster-rcnn'; available: retinanet/],
     [['yolo'], /unknown detector 'yolo'; available: retinanet/],
     [['retinanet', 'extra'], /unexpected argument 'extra'/],
-    [['retinanet', '--round', '3'], /Unknown option '--round'/],
+    [['retinanet', '--round', '3'], /^unknown option '--round' \(did you mean --rounds\?\); see apdet-search --help$/],
+    [['retinanet', '--rounds'], /^option '--rounds <n>' argument missing; see apdet-search --help$/],
+    [['retinanet', '--out', ''], /--out needs a directory, got an empty string/],
+    [['retinanet', '--proxy-init', ' '], /--proxy-init needs a checkpoint file, got an empty string/],
     [['retinanet', '--rounds', '0'], /--rounds must be an integer >= 1, got '0'/],
     [['retinanet', '--proxy-pretrain-epochs', 'two'], /--proxy-pretrain-epochs must be an integer >= 0, got 'two'/],
-    [['retinanet', '--proxy-init', 'a.safetensors', '--proxy-pretrain-epochs', '2'], /--proxy-init gives the warm start; drop --proxy-pretrain-epochs/],
+    [
+      ['retinanet', '--proxy-init', 'a.safetensors', '--proxy-pretrain-epochs', '2'],
+      /--proxy-init gives the warm start; drop --proxy-pretrain-epochs/,
+    ],
     [['retinanet', '--samples', '1'], /--samples must be an integer >= 2, got '1'/],
     [['retinanet', '--workers', '1.5'], /--workers must be an integer >= 1, got '1.5'/],
     [['retinanet', '--proxy-images', 'many'], /--proxy-images must be an integer >= 1, got 'many'/],
@@ -49,16 +92,34 @@ describe('parseCommandLine', () => {
     [['retinanet', '--runner', 'bullmq'], /--runner bullmq needs --redis <url>/],
     [['retinanet', '--redis', 'redis://h:1'], /--redis applies to --runner bullmq only/],
     [['retinanet', '--runner', 'bullmq', '--redis', 'http://h:1'], /--redis must use redis:\/\/ or rediss:\/\//],
-    [['retinanet', '--runner', 'bullmq', '--redis', 'localhost:6379'], /--redis must use redis:\/\/|--redis must be a URL/],
-    [['retinanet', '--runner', 'bullmq', '--redis', 'redis://h:1', '--workers', '2'], /--workers applies to --runner local/],
+    [
+      ['retinanet', '--runner', 'bullmq', '--redis', 'localhost:6379'],
+      /--redis must use redis:\/\/|--redis must be a URL/,
+    ],
+    [
+      ['retinanet', '--runner', 'bullmq', '--redis', 'redis://h:1', '--workers', '2'],
+      /--workers applies to --runner local/,
+    ],
     [['retinanet', '--backend', 'webgpu'], /--backend must be tensorflow, wasm or cpu, got 'webgpu'/],
     [['retinanet', '--resume', 'a', '--out', 'b'], /--resume continues the search in its own folder; drop --out/],
     [['worker'], /apdet-search worker needs --redis <url>/],
     [['worker', '--redis', 'redis://h', '--concurrency', '0'], /--concurrency must be an integer >= 1, got '0'/],
     [['worker', '--redis', 'redis://h', 'x'], /takes no arguments, got 'x'/],
+    [
+      ['worker', '--redis', 'redis://h', '--rounds', '3'],
+      /^unknown option '--rounds'; see apdet-search worker --help$/,
+    ],
+    [['worker', '--redis', 'redis://h:1:2'], /--redis must be a URL like redis:\/\/host:6379/],
   ];
   it.each(errors)('rejects %j', (argv, message) => {
     expect(() => parseCommandLine(argv)).toThrow(message);
+  });
+
+  it("has the worker's own help", () => {
+    const text = helpText('worker');
+    expect(text).toMatch(/^Usage: apdet-search worker --redis <url> \[flags\]\n/);
+    expect(text).toMatch(/^ {2}--concurrency <n> +proxy trainings at a time/m);
+    expect(text).not.toMatch(/--rounds/);
   });
 });
 
@@ -77,22 +138,36 @@ describe('the CLI', () => {
 
   it('prints one line when Redis is unreachable (search and worker)', () => {
     // Port 9 (discard) on loopback: nothing listens there, so the connection is refused at once.
-    expectOneErrorLine(cli(['retinanet', '--runner', 'bullmq', '--redis', 'redis://127.0.0.1:9']), /cannot reach Redis at 127\.0\.0\.1:9 \(ECONNREFUSED\)/);
-    expectOneErrorLine(cli(['worker', '--redis', 'redis://127.0.0.1:9']), /cannot reach Redis at 127\.0\.0\.1:9 \(ECONNREFUSED\)/);
+    expectOneErrorLine(
+      cli(['retinanet', '--runner', 'bullmq', '--redis', 'redis://127.0.0.1:9']),
+      /cannot reach Redis at 127\.0\.0\.1:9 \(ECONNREFUSED\)/,
+    );
+    expectOneErrorLine(
+      cli(['worker', '--redis', 'redis://127.0.0.1:9']),
+      /cannot reach Redis at 127\.0\.0\.1:9 \(ECONNREFUSED\)/,
+    );
   });
 
   it('prints one line for a missing --proxy-init checkpoint', () => {
-    expectOneErrorLine(cli(['retinanet', '--proxy-init', 'no-such-run/latest.safetensors', '--out', 'never-made']), /--proxy-init .*no-such-run\/latest\.safetensors: no such file/);
+    expectOneErrorLine(
+      cli(['retinanet', '--proxy-init', 'no-such-run/latest.safetensors', '--out', 'never-made']),
+      /--proxy-init .*no-such-run\/latest\.safetensors: no such file/,
+    );
   });
 
   it('prints one line for --resume of a folder without a search', () => {
-    expectOneErrorLine(cli(['retinanet', '--resume', 'no-such-search-folder']), /no-such-search-folder: no state\.json here/);
+    expectOneErrorLine(
+      cli(['retinanet', '--resume', 'no-such-search-folder']),
+      /no-such-search-folder: no state\.json here/,
+    );
   });
 
-  it('shows the help', () => {
+  it('shows the help commander generates', () => {
     const r = cli(['--help']);
-    expect(r.status).toBe(0);
-    expect(r.stdout).toMatch(/usage: apdet-search <detector> \[flags\]/);
-    expect(r.stdout).toMatch(/apdet-search worker --redis <url>/);
+    expect([r.status, r.stderr]).toEqual([0, '']);
+    expect(r.stdout).toMatch(/^Usage: apdet-search <detector> \[flags\]\n/);
+    expect(r.stdout).toMatch(/^ {2}detector +the detector whose loss is searched: retinanet$/m);
+    expect(r.stdout).toMatch(/^ {2}--rounds <n> +policy updates \(default 8\)$/m);
+    expect(r.stdout).toMatch(/^ {2}worker \[options\] +Serve the BullMQ queue/m);
   });
 });

@@ -39,13 +39,31 @@ export async function makeFixture(): Promise<Fixture> {
 }
 
 export function tinyTask(fx: Fixture, overrides: Partial<ProxyTaskSettings> = {}): ProxyTaskSettings {
-  return { detector: 'retinanet', split: fx.split, trainImages: 12, valImages: 6, epochs: 1, config: TEST_CONFIG, backend: 'wasm', maxSteps: 3, ...overrides };
+  return {
+    detector: 'retinanet',
+    split: fx.split,
+    trainImages: 12,
+    valImages: 6,
+    epochs: 1,
+    config: TEST_CONFIG,
+    backend: 'wasm',
+    maxSteps: 3,
+    ...overrides,
+  };
 }
 
 /** The search's starting point: θ = the initial policy mean (every function the identity, w = 1). */
 export function linearJob(task: ProxyTaskSettings, key = 'r0-s0'): ProxyJob {
   const theta = initialMu(RETINANET_SPACE);
-  return { key, round: 0, sample: 0, theta, seed: 1, lossParams: thetaToLossParams(RETINANET_SPACE, theta) as unknown as Record<string, unknown>, task: task as unknown as Record<string, unknown> };
+  return {
+    key,
+    round: 0,
+    sample: 0,
+    theta,
+    seed: 1,
+    lossParams: thetaToLossParams(RETINANET_SPACE, theta) as unknown as Record<string, unknown>,
+    task: task,
+  };
 }
 
 /** Runs the CLI as a user would; returns exit status and output. */

@@ -27,10 +27,10 @@ describe('plot data', () => {
       { round: 0, rewards: [0.1, 0.3, 0.2] },
       { round: 1, rewards: [0.4, 0] },
     ]) as unknown as { layer: { data: { values: Record<string, number>[] } }[] };
-    const summary = spec.layer[0]!.data.values;
+    const summary = spec.layer[0].data.values;
     expect(summary[0]).toEqual({ round: 1, mean: expect.closeTo(0.2, 12), min: 0.1, max: 0.3 });
     expect(summary[1]).toEqual({ round: 2, mean: 0.2, min: 0, max: 0.4 });
-    expect(spec.layer[1]!.data.values).toHaveLength(5);
+    expect(spec.layer[1].data.values).toHaveLength(5);
   });
 
   it('draws each function from μ exactly as the loss sees it (knots included)', () => {
@@ -38,7 +38,7 @@ describe('plot data', () => {
     mu[8] = 0.7; // I2's first x moves
     const rows = ctrlPointsOfMu(mu);
     expect(rows).toEqual(thetaToLossParams(RETINANET_SPACE, mu).ctrlPoints);
-    const curve = functionCurve(rows[1]!);
+    const curve = functionCurve(rows[1]);
     expect(curve[0]).toEqual({ x: 0, y: 0 });
     expect(curve.at(-1)).toEqual({ x: 1, y: 1 });
     // The knot (0.7, 0.2) is a sample point, so the line bends exactly there.
@@ -50,8 +50,14 @@ describe('plot data', () => {
     expect(pickSnapshots([]).length).toBe(0);
     expect(pickSnapshots([{ round: 0, mu: mu(0) }]).map((s) => s.label)).toEqual(['start (after 0 rounds)']);
     const five = [0, 1, 2, 3, 4].map((round) => ({ round, mu: mu(round) }));
-    expect(pickSnapshots(five).map((s) => s.label)).toEqual(['start (after 0 rounds)', 'middle (after 2 rounds)', 'end (after 4 rounds)']);
-    const spec = functionsChartSpec(pickSnapshots(five.map((s) => ({ ...s, mu: initialMu(RETINANET_SPACE) })))) as unknown as { data: { values: { fn: string }[] } };
+    expect(pickSnapshots(five).map((s) => s.label)).toEqual([
+      'start (after 0 rounds)',
+      'middle (after 2 rounds)',
+      'end (after 4 rounds)',
+    ]);
+    const spec = functionsChartSpec(
+      pickSnapshots(five.map((s) => ({ ...s, mu: initialMu(RETINANET_SPACE) }))),
+    ) as unknown as { data: { values: { fn: string }[] } };
     expect(new Set(spec.data.values.map((v) => v.fn))).toEqual(new Set(['H2', 'I2', 'I3', 'I1', 'H1']));
   });
 });

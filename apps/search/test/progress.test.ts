@@ -1,6 +1,7 @@
-/** The search's progress display: plain lines off a terminal, one redrawn status line on it. */
-import { describe, expect, it } from 'vitest';
+/** The search's progress display: plain lines off a terminal, cli-progress bars on it. */
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { SearchProgress } from '../src/progress.js';
+import { screen } from './terminal.js';
 
 function stream(isTTY: boolean) {
   const writes: string[] = [];
@@ -21,17 +22,63 @@ describe('SearchProgress', () => {
     ]);
   });
 
-  it('redraws a status line with a bar per running sample on a terminal', () => {
-    const s = stream(true);
-    const p = new SearchProgress(s);
-    p.roundStart(0, 2, 2, 0);
-    p.sampleProgress({ key: 'r0-s0', fraction: 0.5 });
-    p.sampleProgress({ key: 'r0-s1', fraction: 1 });
-    expect(s.writes.at(-1)).toMatch(/^\r\x1b\[2Kround 1\/2 samples 0\/2 \d\d:\d\d \| r0-s0 \[#####\.\.\.\.\.\] r0-s1 \[##########\]$/);
-    p.sampleDone({ key: 'r0-s0', reward: 0.5, failed: false, seconds: 1 });
-    // The bar is cleared before the line and redrawn after it, without the finished sample.
-    expect(s.writes.slice(-3)).toEqual(['\r\x1b[2K', '  round 1/2 sample 1/2 r0-s0: reward 0.5000 (1 s)\n', expect.stringMatching(/samples 1\/2 .*\| r0-s1 \[#+\]$/)]);
-    p.finish();
-    expect(s.writes.at(-1)).toBe('\r\x1b[2K');
+  describe('on a terminal', () => {
+    // cli-progress redraws on a timer: fake timers make the redraws happen when the test says.
+    beforeEach(() => {
+      vi.useFakeTimers();
+    });
+    afterEach(() => {
+      vi.useRealTimers();
+    });
+
+    it('draws a status line and a bar per running sample, with finished samples printed above', () => {
+      const s = stream(true);
+      const p = new SearchProgress(s);
+      p.roundStart(0, 2, 2, 0);
+      p.sampleProgress({ key: 'r0-s0', fraction: 0.5 });
+      p.sampleProgress({ key: 'r0-s1', fraction: 1 });
+      expect(screen(s.writes)).toEqual(['round 1/2 samples 0/2 00:00', '  r0-s0 [#####.....]', '  r0-s1 [##########]']);
+      p.sampleProgress({ key: 'r0-s0', fraction: 0.8 });
+      vi.advanceTimersByTime(150); // the next timed redraw
+      expect(screen(s.writes)).toEqual(['round 1/2 samples 0/2 00:00', '  r0-s0 [########..]', '  r0-s1 [##########]']);
+
+      p.sampleDone({ key: 'r0-s0', reward: 0.5, failed: false, seconds: 1 });
+      p.line('a message');
+      expect(screen(s.writes)).toEqual([
+        '  round 1/2 sample 1/2 r0-s0: reward 0.5000 (1 s)',
+        'a message',
+        'round 1/2 samples 1/2 00:00',
+        '  r0-s1 [##########]',
+      ]);
+
+      // The round's last sample: its line is printed, then the bars are cleared and the timer stops.
+      p.sampleDone({ key: 'r0-s1', reward: 0.25, failed: false, seconds: 2 });
+      const written = s.writes.length;
+      vi.advanceTimersByTime(1000);
+      expect(s.writes).toHaveLength(written);
+      p.line('round 1 done');
+      p.finish();
+      expect(screen(s.writes)).toEqual([
+        '  round 1/2 sample 1/2 r0-s0: reward 0.5000 (1 s)',
+        'a message',
+        '  round 1/2 sample 2/2 r0-s1: reward 0.2500 (2 s)',
+        'round 1 done',
+        '',
+      ]);
+    });
+
+    it('clears the bars on finish (twice is fine), and cuts lines to the terminal width', () => {
+      const s = stream(true);
+      s.columns = 20;
+      const p = new SearchProgress(s);
+      p.roundStart(3, 8, 8, 0);
+      p.sampleProgress({ key: 'r3-s0', fraction: 0 });
+      vi.advanceTimersByTime(60_000);
+      // 19 = 20 - 1 columns: 'round 4/8 samples 0/8 01:00' and '  r3-s0 [..........]' are cut.
+      expect(screen(s.writes)).toEqual(['round 4/8 samples 0', '  r3-s0 [..........']);
+      p.finish();
+      p.finish();
+      expect(screen(s.writes)).toEqual(['']);
+    });
   });
 });

@@ -4,12 +4,12 @@
  * config while everything else (base preset, optimiser, model) is kept.
  */
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_PROXY } from '../src/proxy-defaults.js';
+import { detectorSpec } from '@apdet/train';
 import { pretrainConfigOf } from '../src/proxy-pretrain.js';
 
 describe('pretrainConfigOf', () => {
   it('drops the proxy lr schedule from the default proxy config', () => {
-    const config = pretrainConfigOf(DEFAULT_PROXY.config);
+    const config = pretrainConfigOf(detectorSpec('retinanet').search.proxyConfig);
     expect(config).toEqual({ base: 'retinanet-tiny', train: { lrSchedule: 'cosine', lrSteps: [] } });
   });
 
@@ -27,6 +27,9 @@ describe('pretrainConfigOf', () => {
   });
 
   it('accepts a preset name', () => {
-    expect(pretrainConfigOf('retinanet-tiny')).toEqual({ base: 'retinanet-tiny', train: { lrSchedule: 'cosine', lrSteps: [] } });
+    expect(pretrainConfigOf('retinanet-tiny')).toEqual({
+      base: 'retinanet-tiny',
+      train: { lrSchedule: 'cosine', lrSteps: [] },
+    });
   });
 });

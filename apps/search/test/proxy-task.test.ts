@@ -32,7 +32,9 @@ describe('proxy split', () => {
   it('splits the training set by image, seeded, once', async () => {
     const info = await ensureProxySplit(fx.split);
     expect(info).toMatchObject({ trainImages: 18, valImages: 6 });
-    expect(existsSync(path.join(fx.split.dir, 'train', path.basename((await readdir(path.join(fx.data, 'train')))[0]!)))).toBe(true);
+    expect(
+      existsSync(path.join(fx.split.dir, 'train', path.basename((await readdir(path.join(fx.data, 'train')))[0]))),
+    ).toBe(true);
     // A second call (another process, same spec) reads the marker instead of splitting again.
     const again = await ensureProxySplit({ ...fx.split });
     expect(again).toEqual(info);
@@ -49,8 +51,14 @@ describe('proxy split', () => {
     expect(await ensureProxySplit(spec, (l) => lines.push(l))).toMatchObject({ trainImages: 15, valImages: 5 });
     expect(lines[0]).toMatch(/changed since the split was made; rebuilding it/);
     // The two halves together hold exactly the new source's boxes (a stale split would hold the old ones).
-    const boxes = (file: string) => readFile(file, 'utf8').then((t) => (JSON.parse(t) as { annotations: { bbox: number[] }[] }).annotations.map((a) => a.bbox.join(',')));
-    const halves = [...(await boxes(path.join(spec.dir, 'instances_train.json'))), ...(await boxes(path.join(spec.dir, 'instances_val.json')))];
+    const boxes = (file: string) =>
+      readFile(file, 'utf8').then((t) =>
+        (JSON.parse(t) as { annotations: { bbox: number[] }[] }).annotations.map((a) => a.bbox.join(',')),
+      );
+    const halves = [
+      ...(await boxes(path.join(spec.dir, 'instances_train.json'))),
+      ...(await boxes(path.join(spec.dir, 'instances_val.json'))),
+    ];
     expect(halves.sort()).toEqual((await boxes(path.join(source, 'instances_train.json'))).sort());
   });
 });
@@ -100,6 +108,8 @@ describe('runProxyJob', () => {
 
   it('rejects a malformed task with a message naming the job', async () => {
     const job = linearJob(tinyTask(fx, { trainImages: 0 }), 'r2-s3');
-    await expect(runProxyJob(job, () => {})).rejects.toThrow(/proxy job r2-s3: task.trainImages must be a positive integer, got 0/);
+    await expect(runProxyJob(job, () => {})).rejects.toThrow(
+      /proxy job r2-s3: task.trainImages: expected a positive integer, got 0/,
+    );
   });
 });

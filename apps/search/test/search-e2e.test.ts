@@ -31,7 +31,17 @@ describe('apdet-search end to end (local runner)', () => {
   it('warm-starts, runs 1 round × 2 samples, writes state, rounds, final params and plots, and resumes as complete', async () => {
     const out = path.join(fx.dir, 'search');
     const io = collectingIo();
-    const flags = { command: 'search', detector: 'retinanet', runner: 'local', rounds: 1, samples: 2, workers: 2, seed: 3, proxyPretrainEpochs: 1, out } as const;
+    const flags = {
+      command: 'search',
+      detector: 'retinanet',
+      runner: 'local',
+      rounds: 1,
+      samples: 2,
+      workers: 2,
+      seed: 3,
+      proxyPretrainEpochs: 1,
+      out,
+    } as const;
     const state = await searchCommand(flags, io, tinyTask(fx));
     const text = io.lines.join('');
     expect(state.completed, text).toBe(true);
@@ -41,7 +51,7 @@ describe('apdet-search end to end (local runner)', () => {
     expect(text).toMatch(/proxy warm start done: proxy-val AP \d\.\d{4} after 3 steps/);
     expect((state.task as { init?: string }).init).toBe(init);
     expect(state.history).toHaveLength(1);
-    const samples = state.history[0]!.samples;
+    const samples = state.history[0].samples;
     expect(samples).toHaveLength(2);
     for (const s of samples) {
       expect(s.failed, s.reason).toBe(false);
@@ -61,13 +71,17 @@ describe('apdet-search end to end (local runner)', () => {
     expect(() => validateLossParams('param-ap', finalParams, 'final-params.json')).not.toThrow();
     // Plots are drawn unless rendering is impossible here (then a warning, never a failure).
     for (const plot of [REWARD_PLOT, FUNCTIONS_PLOT]) {
-      if (!existsSync(path.join(out, plot))) expect(text).toMatch(new RegExp(`warning: could not draw ${plot.replace('.', '\\.')}`));
+      if (!existsSync(path.join(out, plot)))
+        expect(text).toMatch(new RegExp(`warning: could not draw ${plot.replace('.', '\\.')}`));
     }
 
     const again = collectingIo();
-    const resumed = await searchCommand({ command: 'search', detector: 'retinanet', runner: 'local', workers: 1, resume: out }, again);
+    const resumed = await searchCommand(
+      { command: 'search', detector: 'retinanet', runner: 'local', workers: 1, resume: out },
+      again,
+    );
     expect(again.lines.join('')).toMatch(/already complete/);
-    expect(resumed.history[0]!.samples).toEqual(samples);
+    expect(resumed.history[0].samples).toEqual(samples);
     // Two worker processes start tsx and the wasm backend: slow on a loaded 2-core machine.
   }, 300_000);
 });

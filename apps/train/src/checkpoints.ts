@@ -12,7 +12,7 @@ import type { LoaderPosition } from '@apdet/data';
 
 export const LATEST = 'latest.safetensors';
 export const BEST = 'best.safetensors';
-const FORMAT = 'apdet-train-state/1';
+const FORMAT = 'apdet-train-state/2';
 
 /**
  * Everything besides parameters and optimiser slots that the next step depends on. The lr
@@ -22,6 +22,8 @@ const FORMAT = 'apdet-train-state/1';
  */
 export interface TrainState {
   format: typeof FORMAT;
+  /** The registry name of the detector the weights belong to. */
+  detector: string;
   /** Optimisation steps done. */
   iter: number;
   /** The loader position of the next batch. */
@@ -34,8 +36,17 @@ export interface TrainState {
   trainSeconds: number;
 }
 
-export function initialState(seed: number): TrainState {
-  return { format: FORMAT, iter: 0, next: { epoch: 0, step: 0 }, seed, bestAp: -1, bestIter: null, trainSeconds: 0 };
+export function initialState(seed: number, detector: string): TrainState {
+  return {
+    format: FORMAT,
+    detector,
+    iter: 0,
+    next: { epoch: 0, step: 0 },
+    seed,
+    bestAp: -1,
+    bestIter: null,
+    trainSeconds: 0,
+  };
 }
 
 export async function saveState(file: string, model: Module, optimizer: Optimizer, state: TrainState): Promise<void> {
@@ -48,9 +59,10 @@ export async function saveState(file: string, model: Module, optimizer: Optimize
  */
 export async function checkLatest(runDir: string): Promise<TrainState> {
   const file = path.join(runDir, LATEST);
-  if (!existsSync(file)) throw new UserError(`--resume ${runDir}: no ${LATEST} (the run stopped before its first checkpoint)`);
+  if (!existsSync(file))
+    throw new UserError(`--resume ${runDir}: no ${LATEST} (the run stopped before its first checkpoint)`);
   const content = await readSafetensors(file);
-  let meta: { extra?: unknown } | null = null;
+  let meta: { extra?: unknown } | null;
   try {
     meta = JSON.parse(content.metadata.apdet ?? 'null') as { extra?: unknown } | null;
   } catch {
@@ -62,7 +74,8 @@ export async function checkLatest(runDir: string): Promise<TrainState> {
 /** Restores `latest.safetensors` of a run folder into model and optimiser; errors name the file. */
 export async function loadState(runDir: string, model: Module, optimizer: Optimizer): Promise<TrainState> {
   const file = path.join(runDir, LATEST);
-  if (!existsSync(file)) throw new UserError(`--resume ${runDir}: no ${LATEST} (the run stopped before its first checkpoint)`);
+  if (!existsSync(file))
+    throw new UserError(`--resume ${runDir}: no ${LATEST} (the run stopped before its first checkpoint)`);
   const { extra } = await loadCheckpoint(file, model, { optimizer });
   return checkState(extra, file);
 }
@@ -73,12 +86,14 @@ function checkState(extra: unknown, file: string): TrainState {
     s !== null &&
     typeof s === 'object' &&
     s.format === FORMAT &&
+    typeof s.detector === 'string' &&
     Number.isSafeInteger(s.iter) &&
     Number.isSafeInteger(s.next?.epoch) &&
     Number.isSafeInteger(s.next?.step) &&
     Number.isSafeInteger(s.seed) &&
     typeof s.bestAp === 'number' &&
     typeof s.trainSeconds === 'number';
-  if (!ok) throw new UserError(`${file}: not an apdet-train checkpoint (its metadata has no valid ${FORMAT} training state)`);
+  if (!ok)
+    throw new UserError(`${file}: not an apdet-train checkpoint (its metadata has no valid ${FORMAT} training state)`);
   return s as TrainState;
 }

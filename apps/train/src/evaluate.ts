@@ -6,7 +6,7 @@ import { readFile } from 'node:fs/promises';
 import * as tf from '@tensorflow/tfjs';
 import { evaluateCoco, type CocoEvalResult } from '@apdet/coco-eval';
 import { DataLoader, type DetectionDataset, type Pipeline } from '@apdet/data';
-import { detect, toCocoResults, type CocoDetection, type RetinaNet } from '@apdet/retinanet';
+import { toCocoResults, type ClassInfo, type CocoDetection, type Detector } from '@apdet/detector';
 
 export interface ValResult {
   detections: CocoDetection[];
@@ -31,9 +31,18 @@ export function scoreSaturationWarning(detections: readonly CocoDetection[]): st
 
 /**
  * Detects on every image of `dataset` and evaluates against the val annotations (restricted
- * to the evaluated images when only the first n are used).
+ * to the evaluated images when only the first n are used). Detections are labelled with the
+ * model's own classes (`classes[label].id`), whatever the val file's category list is.
  */
-export async function evaluateOnVal(model: RetinaNet, dataset: DetectionDataset, pipeline: Pipeline, annotationFile: string, categoryIds: readonly number[], batchSize: number): Promise<ValResult> {
+export async function evaluateOnVal(
+  model: Detector,
+  dataset: DetectionDataset,
+  pipeline: Pipeline,
+  annotationFile: string,
+  classes: readonly ClassInfo[],
+  batchSize: number,
+): Promise<ValResult> {
+  const categoryIds = classes.map((c) => c.id);
   const start = performance.now();
   const loader = new DataLoader(dataset, pipeline, { batchSize, seed: 0, shuffle: false, prefetch: 2 });
   const detections: CocoDetection[] = [];
@@ -41,7 +50,7 @@ export async function evaluateOnVal(model: RetinaNet, dataset: DetectionDataset,
   for await (const batch of loader.epoch(0)) {
     const images = tf.tensor4d(batch.images, batch.shape);
     try {
-      detections.push(...toCocoResults(detect(model, images, batch.metas), categoryIds));
+      detections.push(...toCocoResults(model.detect(images, batch.metas), categoryIds));
     } finally {
       images.dispose();
     }
@@ -61,7 +70,11 @@ interface GtJson {
 
 function restrictToImages(gt: GtJson, ids: Set<number>): GtJson {
   if (gt.images.every((im) => ids.has(im.id))) return gt;
-  return { ...gt, images: gt.images.filter((im) => ids.has(im.id)), annotations: gt.annotations.filter((a) => ids.has(a.image_id)) };
+  return {
+    ...gt,
+    images: gt.images.filter((im) => ids.has(im.id)),
+    annotations: gt.annotations.filter((a) => ids.has(a.image_id)),
+  };
 }
 
 /**
@@ -69,7 +82,11 @@ function restrictToImages(gt: GtJson, ids: Set<number>): GtJson {
  * …). `warnings` holds the evaluator's and the detections' (`ValResult.warnings`, e.g. saturated
  * scores), so scripts that read only the file see why an AP is meaningless.
  */
-export function evalJson(result: CocoEvalResult, extra: Record<string, unknown>, detectionWarnings: readonly string[] = []) {
+export function evalJson(
+  result: CocoEvalResult,
+  extra: Record<string, unknown>,
+  detectionWarnings: readonly string[] = [],
+) {
   return {
     ...extra,
     useCats: result.params.useCats ? 1 : 0,

@@ -1,64 +1,29 @@
 /**
- * Command-line flags of apdet-train (Node's util.parseArgs) and their validation into typed
- * values. Every problem is a one-line UserError.
+ * Command-line flags of apdet-train, defined with commander (which also generates `--help`), and
+ * their validation into typed values. Every problem is a one-line UserError (see
+ * packages/io/src/command-line.ts).
  */
 import os from 'node:os';
-import { parseArgs } from 'node:util';
-import { UserError } from '@apdet/io';
-import { DEFAULT_LOSS, LOSS_NAMES } from '@apdet/losses';
+import { Command, Option } from 'commander';
+import {
+  choiceOption,
+  helpText as commandHelp,
+  integerOption,
+  parseCommandLine,
+  positiveNumberOption,
+  UserError,
+} from '@apdet/io';
+import { DEFAULT_LOSS, describeLosses } from '@apdet/losses';
+import { describeDetectors, detectorNames } from './detectors.js';
 
-export const DETECTORS = ['retinanet'] as const;
-export type DetectorName = (typeof DETECTORS)[number];
-
-export const USAGE = `usage: apdet-train <detector> [flags]        (detectors: ${DETECTORS.join(', ')})
-       pnpm nx train retinanet --loss param-ap
-
-  --loss <name>          registry loss (default ${DEFAULT_LOSS}): ${LOSS_NAMES.join(', ')}
-  --loss-params <file>   JSON with control points / gradient scale / weights for the loss
-  --config <name|file>   preset name or JSON file {"base": "<preset>", ...overrides} (default retinanet-tiny)
-  --data <dir>           dataset dir with instances_train.json, instances_val.json, train/, val/
-                         (default: the built-in shapes dataset in data/shapes, generated on first use)
-  --epochs <n>           overrides train.epochs
-  --batch <n>            overrides train.batchSize (the lr is scaled linearly unless --lr is given)
-  --lr <x>               overrides train.lr (for the effective batch)
-  --pretrained <file>    ImageNet backbone weights (torchvision-named safetensors); overrides backbone.pretrained
-  --init <checkpoint>    start the backbone and FPN from an apdet-train checkpoint (the head starts fresh)
-  --backend <name>       tensorflow | wasm | cpu (default: the fastest that loads)
-  --threads <n>          wasm compute threads (default: 2, or 1 on a 1-core machine)
-  --seed <n>             initialisation, shuffling and augmentation seed (default 0)
-  --out <dir>            run folder (default runs/<detector>-<loss>-<timestamp>)
-  --resume <run dir>     continue a run exactly from its latest checkpoint (settings from its manifest)
-  --eval-every <epochs>  evaluate on val every N epochs (0 = only at the end; default 0)
-  --log-every <steps>    metrics/log line every N steps (default 10)
-  --max-steps <n>        stop after n optimisation steps in total (short runs, tests)
-  --train-images <n>     train on the first n training images only (short runs, tests)
-  --val-images <n>       evaluate on the first n validation images only (short runs, tests)
-  -h, --help             show this help`;
-
-const OPTIONS = {
-  loss: { type: 'string' },
-  'loss-params': { type: 'string' },
-  config: { type: 'string' },
-  data: { type: 'string' },
-  pretrained: { type: 'string' },
-  init: { type: 'string' },
-  epochs: { type: 'string' },
-  batch: { type: 'string' },
-  lr: { type: 'string' },
-  backend: { type: 'string' },
-  threads: { type: 'string' },
-  seed: { type: 'string' },
-  out: { type: 'string' },
-  resume: { type: 'string' },
-  'eval-every': { type: 'string' },
-  'log-every': { type: 'string' },
-  'max-steps': { type: 'string' },
-  'train-images': { type: 'string' },
-  'val-images': { type: 'string' },
-  help: { type: 'boolean', short: 'h' },
-} as const;
+/** A registered detector's name (apps/train/src/detectors.ts); flags are checked against the registry. */
+export type DetectorName = string;
 
 export type BackendFlag = 'tensorflow' | 'wasm' | 'cpu';
+const BACKENDS: readonly BackendFlag[] = ['tensorflow', 'wasm', 'cpu'];
+
+/** The smallest `--input-size` side: the coarsest feature map of the detectors has stride 32. */
+export const MIN_INPUT_SIDE = 32;
 
 /** The parsed command line; absent flags are undefined. */
 export interface TrainFlags {
@@ -73,6 +38,8 @@ export interface TrainFlags {
   epochs?: number;
   batch?: number;
   lr?: number;
+  /** `--input-size`: [height, width]. */
+  inputSize?: [number, number];
   backend?: BackendFlag;
   threads?: number;
   seed?: number;
@@ -85,63 +52,123 @@ export interface TrainFlags {
   valImages?: number;
 }
 
-/** Flags that define a run; `--resume` takes them from the run's manifest instead. */
-export const RUN_DEFINING_FLAGS = ['loss', 'lossParams', 'config', 'init', 'data', 'epochs', 'batch', 'lr', 'seed', 'out', 'trainImages', 'valImages'] as const;
-
-export function parseFlags(argv: string[]): TrainFlags {
-  let parsed: ReturnType<typeof parseArgs<{ args: string[]; options: typeof OPTIONS; allowPositionals: true; strict: true }>>;
-  try {
-    parsed = parseArgs({ args: argv, options: OPTIONS, strict: true, allowPositionals: true });
-  } catch (error) {
-    throw new UserError(`${error instanceof Error ? error.message : String(error)} (see apdet-train --help)`);
-  }
-  const v = parsed.values;
-  if (v.help) return { help: true, detector: 'retinanet' };
-  const [detector, ...extra] = parsed.positionals;
-  if (detector === undefined) throw new UserError(`missing <detector> (one of ${DETECTORS.join(', ')}); see apdet-train --help`);
-  if (!(DETECTORS as readonly string[]).includes(detector)) throw new UserError(`unknown detector '${detector}'; available: ${DETECTORS.join(', ')}`);
-  if (extra.length > 0) throw new UserError(`unexpected argument '${extra[0]}' (flags start with --; see apdet-train --help)`);
-  const flags: TrainFlags = { help: false, detector: detector as DetectorName };
-  const set = <K extends keyof TrainFlags>(key: K, value: TrainFlags[K] | undefined): void => {
-    if (value !== undefined) flags[key] = value;
-  };
-  set('loss', v.loss);
-  set('lossParams', v['loss-params']);
-  set('config', v.config);
-  set('pretrained', v.pretrained);
-  set('init', v.init);
-  set('data', v.data);
-  set('out', v.out);
-  set('resume', v.resume);
-  set('epochs', int('--epochs', v.epochs, 1));
-  set('batch', int('--batch', v.batch, 1));
-  set('lr', positiveNumber('--lr', v.lr));
-  set('threads', int('--threads', v.threads, 1));
-  set('seed', int('--seed', v.seed, 0));
-  set('evalEvery', int('--eval-every', v['eval-every'], 0));
-  set('logEvery', int('--log-every', v['log-every'], 1));
-  set('maxSteps', int('--max-steps', v['max-steps'], 1));
-  set('trainImages', int('--train-images', v['train-images'], 1));
-  set('valImages', int('--val-images', v['val-images'], 1));
-  if (v.backend !== undefined) {
-    if (!['tensorflow', 'wasm', 'cpu'].includes(v.backend)) throw new UserError(`--backend must be tensorflow, wasm or cpu, got '${v.backend}'`);
-    flags.backend = v.backend as BackendFlag;
-  }
-  return flags;
+/** The commander program of apdet-train: its options are TrainFlags' fields (commander camel-cases them). */
+function trainProgram(): Command {
+  const detectors = detectorNames();
+  return new Command('apdet-train')
+    .usage('<detector> [flags]')
+    .description('Train a detector with a registry loss, checkpoint it, and evaluate it on the validation set.')
+    .argument('[detector]', `the detector to train: ${detectors.join(', ')}`)
+    .allowExcessArguments()
+    .helpOption('-h, --help', 'show this help')
+    .option('--loss <name>', `registry loss (default ${DEFAULT_LOSS}; the list is below)`)
+    .option('--loss-params <file>', 'JSON with control points / gradient scale / weights for the loss')
+    .option(
+      '--config <name|file>',
+      'preset name or JSON file {"base": "<preset>", ...overrides} (default retinanet-tiny)',
+    )
+    .option(
+      '--data <dir>',
+      'dataset dir with instances_train.json, instances_val.json, train/, val/ ' +
+        '(default: the built-in shapes dataset in data/shapes, generated on first use)',
+    )
+    .option('--epochs <n>', 'overrides train.epochs', integerOption('--epochs', 1))
+    .option(
+      '--batch <n>',
+      'overrides train.batchSize (the lr is scaled linearly unless --lr is given)',
+      integerOption('--batch', 1),
+    )
+    .option('--lr <x>', 'overrides train.lr (for the effective batch)', positiveNumberOption('--lr'))
+    .option('--input-size <n|HxW>', `overrides inputSize: n×n or H×W pixels, each >= ${MIN_INPUT_SIDE}`, inputSize)
+    .option(
+      '--pretrained <file>',
+      'ImageNet backbone weights (torchvision-named safetensors); overrides backbone.pretrained',
+    )
+    .option('--init <checkpoint>', 'start the backbone and FPN from an apdet-train checkpoint (the head starts fresh)')
+    .addOption(
+      new Option('--backend <name>', 'tfjs backend (default: the fastest that loads)')
+        .choices(BACKENDS)
+        .argParser(choiceOption('--backend', BACKENDS)),
+    )
+    .option(
+      '--threads <n>',
+      `wasm compute threads (default: ${DEFAULT_MAX_THREADS}, or 1 on a 1-core machine)`,
+      integerOption('--threads', 1),
+    )
+    .option('--seed <n>', 'initialisation, shuffling and augmentation seed (default 0)', integerOption('--seed', 0))
+    .option('--out <dir>', 'run folder (default runs/<detector>-<loss>-<timestamp>)')
+    .option('--resume <run dir>', 'continue a run exactly from its latest checkpoint (settings from its manifest)')
+    .option(
+      '--eval-every <epochs>',
+      'evaluate on val every N epochs (0 = only at the end; default 0)',
+      integerOption('--eval-every', 0),
+    )
+    .option('--log-every <steps>', 'metrics/log line every N steps (default 10)', integerOption('--log-every', 1))
+    .option(
+      '--max-steps <n>',
+      'stop after n optimisation steps in total (short runs, tests)',
+      integerOption('--max-steps', 1),
+    )
+    .option(
+      '--train-images <n>',
+      'train on the first n training images only (short runs, tests)',
+      integerOption('--train-images', 1),
+    )
+    .option(
+      '--val-images <n>',
+      'evaluate on the first n validation images only (short runs, tests)',
+      integerOption('--val-images', 1),
+    )
+    .addHelpText(
+      'after',
+      `\ndetectors:\n${indent(describeDetectors())}\n\nlosses:\n${indent(describeLosses())}\n\n` +
+        'example:\n  pnpm nx train retinanet --loss param-ap',
+    );
 }
 
-function int(flag: string, text: string | undefined, min: number): number | undefined {
-  if (text === undefined) return undefined;
-  const n = Number(text);
-  if (!/^\s*-?\d+\s*$/.test(text) || !Number.isSafeInteger(n) || n < min) throw new UserError(`${flag} must be an integer >= ${min}, got '${text}'`);
-  return n;
+/**
+ * Parses apdet-train's arguments (after the program name). `-h`/`--help` gives `{ help: true }`
+ * (print {@link helpText}); anything wrong is a one-line UserError.
+ *
+ * @example
+ * parseFlags(['retinanet', '--loss', 'focal+giou', '--input-size', '256x320']).inputSize; // [256, 320]
+ */
+export function parseFlags(argv: readonly string[]): TrainFlags {
+  const program = trainProgram();
+  if (parseCommandLine(program, argv, 'apdet-train').help) return { help: true, detector: '' };
+  const [detector, ...extra] = program.args;
+  const names = detectorNames();
+  if (detector === undefined)
+    throw new UserError(`missing <detector> (one of ${names.join(', ')}); see apdet-train --help`);
+  if (!names.includes(detector)) throw new UserError(`unknown detector '${detector}'; available: ${names.join(', ')}`);
+  if (extra.length > 0) {
+    throw new UserError(`unexpected argument '${extra[0]}' (flags start with --; see apdet-train --help)`);
+  }
+  return { help: false, detector, ...program.opts<Omit<TrainFlags, 'help' | 'detector'>>() };
 }
 
-function positiveNumber(flag: string, text: string | undefined): number | undefined {
-  if (text === undefined) return undefined;
-  const n = Number(text);
-  if (text.trim() === '' || !Number.isFinite(n) || n <= 0) throw new UserError(`${flag} must be a number > 0, got '${text}'`);
-  return n;
+/** apdet-train's `--help`: generated by commander from the option definitions, with the detectors and losses. */
+export function helpText(): string {
+  return commandHelp(trainProgram());
+}
+
+/** `--input-size 256` → [256, 256]; `--input-size 256x320` → [256, 320] (height × width). */
+function inputSize(text: string): [number, number] {
+  const match = /^\s*(\d+)\s*(?:[x×]\s*(\d+)\s*)?$/i.exec(text);
+  const sides = match === null ? [] : [Number(match[1]), Number(match[2] ?? match[1])];
+  if (sides.length !== 2 || sides.some((s) => !Number.isSafeInteger(s) || s < MIN_INPUT_SIDE)) {
+    throw new UserError(
+      `--input-size must be <n> or <height>x<width> with integers >= ${MIN_INPUT_SIDE}, got '${text}'`,
+    );
+  }
+  return [sides[0], sides[1]];
+}
+
+function indent(text: string): string {
+  return text
+    .split('\n')
+    .map((line) => `  ${line}`)
+    .join('\n');
 }
 
 /** The CLI's wasm threads when `--threads` is not given, on a machine with at least 2 cores. */

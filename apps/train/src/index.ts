@@ -1,14 +1,36 @@
 /**
- * @apdet/train as a library: run training programmatically (the CLI is a thin wrapper), and
- * read a run folder's files.
+ * @apdet/train as a library: the registry of detectors, training runs driven by typed settings
+ * and hooks (the CLI is a thin wrapper), the generic training step, and a run folder's files.
  */
-export { runTraining, DEFAULT_IO, type RunIo, type RunOutput } from './run.js';
-export { parseFlags, USAGE, DETECTORS, type TrainFlags, type DetectorName } from './flags.js';
-export { settingsFromFlags, settingsForResume, lossOf, type RunSettings } from './settings.js';
+export { detectorNames, detectorSpec, describeDetectors } from './detectors.js';
+export { runTraining, trainingJobFromFlags, type TrainingJob, type TrainingOptions, type RunOutput } from './run.js';
+export { DEFAULT_IO, SILENT_IO, type RunIo } from './run-io.js';
+export type { TrainingHooks, StepInfo, EvalInfo } from './hooks.js';
+export { TrainingDivergedError } from './errors.js';
+export { parseFlags, withDefaultThreads, type TrainFlags } from './flags.js';
+export {
+  buildRunSettings,
+  settingsFromFlags,
+  lossOf,
+  DEFAULT_DATA_DIR,
+  type RunSettings,
+  type RunOptions,
+} from './settings.js';
+export { settingsForResume, RUN_DEFINING_FLAGS } from './resume.js';
 export { readManifest, MANIFEST, type Manifest } from './manifest.js';
 export { readMetrics, type Metric, type TrainMetric, type EvalMetric } from './metrics.js';
 export { LATEST, BEST, loadState, type TrainState } from './checkpoints.js';
 export { loadRun, type LoadedRun } from './load-run.js';
 export { evaluateOnVal, evalJson, scoreSaturationWarning, type ValResult } from './evaluate.js';
-export { datasetFiles, openRunData, firstItems, type DatasetFiles, type RunData } from './data.js';
+export {
+  datasetFiles,
+  openValData,
+  openTrainSet,
+  openRunData,
+  firstItems,
+  pipelineFor,
+  type DatasetFiles,
+  type RunData,
+  type ValData,
+} from './data.js';
 export { formatDuration } from './progress.js';

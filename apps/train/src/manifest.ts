@@ -1,6 +1,7 @@
 /**
- * manifest.json: what a run is (settings, resolved config and loss, effective batch and lr)
- * and where it ran (git commit, package versions, backend). `--resume` reads the settings back.
+ * manifest.json: what a run is (detector, settings with the resolved config, loss and the
+ * model's classes, effective batch and lr) and where it ran (git commit, package versions,
+ * backend). `--resume`, `apdet-eval --run` and `loadRun` read it back through one schema.
  */
 import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
@@ -8,40 +9,93 @@ import path from 'node:path';
 import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
 import * as tf from '@tensorflow/tfjs';
+import { z } from 'zod';
 import { readJsonFile, UserError } from '@apdet/io';
 import type { BackendDescription } from '@apdet/backend';
 import type { DetectionLoss } from '@apdet/losses';
+import type { Detector } from '@apdet/detector';
+import { detectorSpec } from './detectors.js';
 import type { RunSettings } from './settings.js';
 
 export const MANIFEST = 'manifest.json';
-const FORMAT = 'apdet-train-manifest/1';
+const FORMAT = 'apdet-train-manifest/2';
 
-export interface Manifest {
-  format: typeof FORMAT;
-  createdAt: string;
-  command: string[];
-  git: { commit: string | null; dirty: boolean | null };
-  versions: Record<string, string>;
-  backend: { name: string; reason: string; threads: number };
-  settings: RunSettings;
-  effective: { batchSize: number; lr: number; lrRule: string; stepsPerEpoch: number; totalIters: number; stopIter: number; trainImages: number; valImages: number };
-  loss: { name: string; summary: string; settings: unknown };
-  parameters: { total: number; trainable: number };
+const count = z.number().int().nonnegative();
+const optionalCount = z.number().int().positive().nullable();
+
+/** RunSettings as stored; the config is checked by its detector's own schema after this. */
+const SETTINGS_SCHEMA = z.object({
+  detector: z.string().min(1),
+  loss: z.string().min(1),
+  lossParams: z.unknown(),
+  lossParamsFile: z.string().nullable(),
+  configSource: z.string(),
+  config: z.record(z.string(), z.unknown()),
+  baseBatch: z.number().int().positive(),
+  baseLr: z.number().positive(),
+  lrRule: z.string(),
+  init: z.string().nullable(),
+  data: z.object({ dir: z.string().min(1), builtIn: z.boolean() }),
+  classes: z
+    .array(z.object({ id: z.number().int(), name: z.string() }))
+    .min(1)
+    .nullable(),
+  seed: count,
+  backend: z.enum(['tensorflow', 'wasm', 'cpu']).nullable(),
+  threads: z.number().int().positive().nullable(),
+  evalEvery: count,
+  logEvery: z.number().int().positive(),
+  maxSteps: optionalCount,
+  trainImages: optionalCount,
+  valImages: optionalCount,
+});
+
+const MANIFEST_SCHEMA = z.object({
+  format: z.literal(FORMAT),
+  createdAt: z.string(),
+  command: z.array(z.string()),
+  git: z.object({ commit: z.string().nullable(), dirty: z.boolean().nullable() }),
+  versions: z.record(z.string(), z.string()),
+  backend: z.object({ name: z.string(), reason: z.string(), threads: z.number() }),
+  settings: SETTINGS_SCHEMA,
+  effective: z.object({
+    batchSize: z.number(),
+    lr: z.number(),
+    lrRule: z.string(),
+    stepsPerEpoch: count,
+    totalIters: count,
+    stopIter: count,
+    trainImages: count,
+    valImages: count,
+  }),
+  loss: z.object({ name: z.string(), summary: z.string(), settings: z.record(z.string(), z.unknown()) }),
+  parameters: z.object({ total: count, trainable: count }),
   /** One entry per `--resume`, with the step it continued from. */
-  resumes: { at: string; fromIter: number; backend: string }[];
-}
+  resumes: z.array(z.object({ at: z.string(), fromIter: count, backend: z.string() })),
+});
+
+export type Manifest = Omit<z.infer<typeof MANIFEST_SCHEMA>, 'settings'> & { settings: RunSettings };
 
 export function gitInfo(): Manifest['git'] {
   try {
-    const commit = execFileSync('git', ['rev-parse', 'HEAD'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim();
-    const status = execFileSync('git', ['status', '--porcelain', '--untracked-files=no'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] });
-    return { commit, dirty: status.trim().length > 0 };
+    const git = (args: string[]) =>
+      execFileSync('git', args, { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] });
+    const commit = git(['rev-parse', 'HEAD']).trim();
+    return { commit, dirty: git(['status', '--porcelain', '--untracked-files=no']).trim().length > 0 };
   } catch {
     return { commit: null, dirty: null };
   }
 }
 
-const WORKSPACE_PACKAGES = ['@apdet/retinanet', '@apdet/losses', '@apdet/nn', '@apdet/data', '@apdet/backend', '@apdet/coco-eval', '@apdet/io'];
+const WORKSPACE_PACKAGES = [
+  '@apdet/detector',
+  '@apdet/losses',
+  '@apdet/nn',
+  '@apdet/data',
+  '@apdet/backend',
+  '@apdet/coco-eval',
+  '@apdet/io',
+];
 
 /** Versions of the workspace packages this app uses, tfjs, and Node. */
 export function packageVersions(): Record<string, string> {
@@ -53,7 +107,9 @@ export function packageVersions(): Record<string, string> {
   for (const name of WORKSPACE_PACKAGES) {
     try {
       const entry = require.resolve(name);
-      const pkg = JSON.parse(readFileSync(path.join(path.dirname(entry), '..', 'package.json'), 'utf8')) as { version: string };
+      const pkg = JSON.parse(readFileSync(path.join(path.dirname(entry), '..', 'package.json'), 'utf8')) as {
+        version: string;
+      };
       versions[name] = pkg.version;
     } catch {
       versions[name] = 'unknown';
@@ -66,16 +122,30 @@ export function describeBackend(b: BackendDescription): Manifest['backend'] {
   return { name: b.name, reason: b.reason, threads: b.threads };
 }
 
-/** The loss's name, one-line summary and resolved settings for the RetinaNet head. */
-export function lossDescription(loss: DetectionLoss): Manifest['loss'] {
-  return { name: loss.name, summary: loss.summary, settings: loss.settings('retina') };
+/** The loss's name, one-line summary and resolved settings for each head of the detector. */
+export function lossDescription(loss: DetectionLoss, detector: Detector): Manifest['loss'] {
+  const settings = Object.fromEntries(detector.heads.map((head) => [head, loss.settings(head)]));
+  return { name: loss.name, summary: loss.summary, settings };
 }
 
+/** Reads and validates a run's manifest (its config through its detector's schema); problems are one line. */
 export async function readManifest(runDir: string): Promise<Manifest> {
   const file = path.join(runDir, MANIFEST);
-  const json = (await readJsonFile(file)) as Partial<Manifest>;
-  if (json === null || typeof json !== 'object' || json.format !== FORMAT || typeof json.settings !== 'object') {
-    throw new UserError(`${file}: not an apdet-train manifest (format ${FORMAT})`);
+  const json = await readJsonFile(file);
+  const format = (json as { format?: unknown } | null)?.format;
+  if (typeof format === 'string' && format.startsWith('apdet-train-manifest/') && format !== FORMAT) {
+    throw new UserError(
+      `${file}: a run of an older apdet (${format}; this one reads ${FORMAT}); retrain it, or evaluate it with that apdet`,
+    );
   }
-  return json as Manifest;
+  const parsed = MANIFEST_SCHEMA.safeParse(json);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    throw new UserError(
+      `${file}: not an apdet-train manifest (${FORMAT}): ${issue.path.join('.') || 'top level'}: ${issue.message}`,
+    );
+  }
+  const spec = detectorSpec(parsed.data.settings.detector);
+  const config = spec.resolveConfig(parsed.data.settings.config as never, {}, `${file}: settings.config`);
+  return { ...parsed.data, settings: { ...parsed.data.settings, config } };
 }

@@ -15,7 +15,8 @@ export interface TrainMetric {
   lr: number;
   loss: number;
   parts: Record<string, number>;
-  numPositives: number;
+  /** Host-side facts of the batch, e.g. `retina/positives`. */
+  stats: Record<string, number>;
   gradNorm: number | null;
   imagesPerSecond: number;
   trainSeconds: number;
@@ -40,7 +41,7 @@ export class MetricsLog {
 
   /** Opens the log, keeping only lines with `iter <= keepUpTo` (all of them for a new run: 0 lines exist). */
   static async open(file: string, keepUpTo: number): Promise<MetricsLog> {
-    let text = '';
+    let text: string;
     try {
       text = await readFile(file, 'utf8');
     } catch {

@@ -1,17 +1,19 @@
 /**
- * A run's settings: flags + config preset/file + loss → one serialisable object. It is stored
- * in the run's manifest, and `--resume` rebuilds the run from it, so a resumed run cannot
- * silently differ from the one it continues.
+ * A run's settings: detector + loss + config preset/file + flags → one serialisable object. It
+ * is stored in the run's manifest, and `--resume` rebuilds the run from it, so a resumed run
+ * cannot silently differ from the one it continues.
  */
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { readJsonFile, UserError } from '@apdet/io';
 import { DEFAULT_LOSS, getLoss, validateLossParams, type DetectionLoss } from '@apdet/losses';
-import { configFromJson, DEFAULT_RETINANET_CONFIG, getConfig, resolveConfig, type RetinaNetConfig } from '@apdet/retinanet';
-import { RUN_DEFINING_FLAGS, type BackendFlag, type DetectorName, type TrainFlags } from './flags.js';
+import type { ClassInfo, DetectorConfigBase } from '@apdet/detector';
+import { detectorSpec } from './detectors.js';
+import type { BackendFlag, TrainFlags } from './flags.js';
 
 export interface RunSettings {
-  detector: DetectorName;
+  /** Registry name of the detector (apps/train/src/detectors.ts). */
+  detector: string;
   loss: string;
   /** The raw `--loss-params` JSON (validated), or null for the registry defaults. */
   lossParams: unknown;
@@ -19,16 +21,21 @@ export interface RunSettings {
   /** Where the config came from: a preset name or a file, plus the flags that overrode it. */
   configSource: string;
   /** The resolved config; `train.batchSize` and `train.lr` are the effective values. */
-  config: RetinaNetConfig;
+  config: DetectorConfigBase;
   /** The preset's batch size and lr before `--batch` / `--lr` (for the linear-scaling note). */
   baseBatch: number;
   baseLr: number;
   /** How the effective lr was obtained (config, --lr, or linear scaling for --batch). */
   lrRule: string;
-  /** `--init`: an apdet-train checkpoint the backbone and FPN start from, or null. */
+  /** `--init`: an apdet-train checkpoint the feature extractor starts from, or null. */
   init: string | null;
   /** Dataset directory; `builtIn` = the shapes dataset generated on first use. */
   data: { dir: string; builtIn: boolean };
+  /**
+   * The model's classes (label i = `classes[i]`): the training set's categories, fixed when the
+   * run starts (null until then). Detections are labelled with these everywhere.
+   */
+  classes: ClassInfo[] | null;
   seed: number;
   backend: BackendFlag | null;
   threads: number | null;
@@ -41,78 +48,122 @@ export interface RunSettings {
 
 export const DEFAULT_DATA_DIR = 'data/shapes';
 
-/** Settings of a new run from the command line (config, loss and params validated). */
-export async function settingsFromFlags(flags: TrainFlags): Promise<RunSettings> {
-  const loss = flags.loss ?? DEFAULT_LOSS;
-  const lossParams = flags.lossParams === undefined ? null : await readJsonFile(flags.lossParams);
+/** What a new run is made of, typed (the CLI reads files into this; library callers pass objects). */
+export interface RunOptions {
+  detector: string;
+  loss?: string;
+  /** `--loss-params` JSON and where it came from. */
+  lossParams?: { json: unknown; source: string };
+  /** A preset name, or a config object `{ "base": "<preset>", ...overrides }` and where it came from. */
+  config?: string | { json: unknown; source: string };
+  epochs?: number;
+  batch?: number;
+  lr?: number;
+  inputSize?: [number, number];
+  pretrained?: string;
+  init?: string;
+  data?: string;
+  seed?: number;
+  backend?: BackendFlag;
+  threads?: number;
+  evalEvery?: number;
+  logEvery?: number;
+  maxSteps?: number;
+  trainImages?: number;
+  valImages?: number;
+}
+
+/** Settings of a new run (detector, config, loss and params validated; classes come from the data later). */
+export function buildRunSettings(o: RunOptions): RunSettings {
+  const spec = detectorSpec(o.detector);
+  const loss = o.loss ?? DEFAULT_LOSS;
   // Validates the name and the params now, before any dataset work.
-  if (lossParams === null) getLoss(loss);
-  else validateLossParams(loss, lossParams, flags.lossParams);
-  if (flags.init !== undefined && !existsSync(flags.init)) throw new UserError(`--init ${flags.init}: no such file (give a run's latest.safetensors or best.safetensors)`);
-  const { config: base, source } = await loadBaseConfig(flags.config);
-  const overrides: Record<string, unknown> = {};
-  if (flags.epochs !== undefined) overrides.epochs = flags.epochs;
-  if (flags.batch !== undefined) overrides.batchSize = flags.batch;
+  const lossParams = o.lossParams?.json ?? null;
+  if (o.lossParams === undefined) getLoss(loss);
+  else validateLossParams(loss, o.lossParams.json, o.lossParams.source);
+  if (o.init !== undefined && !existsSync(o.init)) {
+    throw new UserError(`--init ${o.init}: no such file (give a run's latest.safetensors or best.safetensors)`);
+  }
+  let base: DetectorConfigBase;
+  let source: string;
+  if (o.config === undefined || typeof o.config === 'string') {
+    source = o.config ?? spec.defaultPreset;
+    base = spec.preset(source);
+  } else {
+    source = o.config.source;
+    base = spec.configFromJson(o.config.json, source);
+  }
+  const train: Record<string, unknown> = {};
+  if (o.epochs !== undefined) train.epochs = o.epochs;
+  if (o.batch !== undefined) train.batchSize = o.batch;
   // Linear scaling rule (Goyal et al. 2017): a different batch without --lr keeps lr/batch.
-  const lr = flags.lr ?? (flags.batch === undefined ? undefined : (base.train.lr * flags.batch) / base.train.batchSize);
-  if (lr !== undefined) overrides.lr = lr;
-  const flagNames = [flags.epochs !== undefined && '--epochs', flags.batch !== undefined && '--batch', flags.lr !== undefined && '--lr', flags.pretrained !== undefined && '--pretrained'].filter(Boolean);
-  const sections: Record<string, unknown> = {};
-  if (Object.keys(overrides).length > 0) sections.train = overrides;
-  if (flags.pretrained !== undefined) sections.backbone = { pretrained: flags.pretrained };
-  const config = Object.keys(sections).length === 0 ? base : resolveConfig(base, sections, flagNames.join(' '));
+  const lr = o.lr ?? (o.batch === undefined ? undefined : (base.train.lr * o.batch) / base.train.batchSize);
+  if (lr !== undefined) train.lr = lr;
+  const overrides: Record<string, unknown> = {};
+  if (Object.keys(train).length > 0) overrides.train = train;
+  if (o.pretrained !== undefined) overrides.backbone = { pretrained: o.pretrained };
+  if (o.inputSize !== undefined) overrides.inputSize = o.inputSize;
+  const flagNames = FLAG_FIELDS.filter(([key]) => o[key] !== undefined).map(([, flag]) => flag);
+  const config = Object.keys(overrides).length === 0 ? base : spec.resolveConfig(base, overrides, flagNames.join(' '));
   return {
-    detector: flags.detector,
+    detector: spec.name,
     loss,
     lossParams,
-    lossParamsFile: flags.lossParams ?? null,
+    lossParamsFile: o.lossParams?.source ?? null,
     configSource: [source, ...flagNames].join(' + '),
     config,
     baseBatch: base.train.batchSize,
     baseLr: base.train.lr,
-    lrRule: flags.lr !== undefined ? '--lr' : flags.batch !== undefined ? `linear scaling: ${base.train.lr} × ${flags.batch}/${base.train.batchSize}` : `config ${source}`,
-    init: flags.init ?? null,
-    data: flags.data === undefined ? { dir: DEFAULT_DATA_DIR, builtIn: true } : { dir: flags.data, builtIn: false },
-    seed: flags.seed ?? 0,
-    backend: flags.backend ?? null,
-    threads: flags.threads ?? null,
-    evalEvery: flags.evalEvery ?? 0,
-    logEvery: flags.logEvery ?? 10,
-    maxSteps: flags.maxSteps ?? null,
-    trainImages: flags.trainImages ?? null,
-    valImages: flags.valImages ?? null,
+    lrRule:
+      o.lr !== undefined
+        ? '--lr'
+        : o.batch !== undefined
+          ? `linear scaling: ${base.train.lr} × ${o.batch}/${base.train.batchSize}`
+          : `config ${source}`,
+    init: o.init ?? null,
+    data: o.data === undefined ? { dir: DEFAULT_DATA_DIR, builtIn: true } : { dir: o.data, builtIn: false },
+    classes: null,
+    seed: o.seed ?? 0,
+    backend: o.backend ?? null,
+    threads: o.threads ?? null,
+    evalEvery: o.evalEvery ?? 0,
+    logEvery: o.logEvery ?? 10,
+    maxSteps: o.maxSteps ?? null,
+    trainImages: o.trainImages ?? null,
+    valImages: o.valImages ?? null,
   };
 }
 
-/**
- * Settings of a resumed run: the manifest's, with only the flags that cannot change the
- * result (backend, threads, logging, evaluation cadence, where to stop) taken from the command line.
- */
-export function settingsForResume(saved: RunSettings, flags: TrainFlags): RunSettings {
-  const conflicting = RUN_DEFINING_FLAGS.filter((k) => flags[k] !== undefined);
-  if (conflicting.length > 0) {
-    const names = conflicting.map((k) => `--${k.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`);
-    throw new UserError(`--resume continues a run with the settings in its manifest; drop ${names.join(', ')} (or start a new run)`);
-  }
-  return {
-    ...saved,
-    backend: flags.backend ?? saved.backend,
-    threads: flags.threads ?? saved.threads,
-    evalEvery: flags.evalEvery ?? saved.evalEvery,
-    logEvery: flags.logEvery ?? saved.logEvery,
-    maxSteps: flags.maxSteps ?? saved.maxSteps,
-  };
+/** The config-changing flags, in the order they are named in `configSource`. */
+const FLAG_FIELDS = [
+  ['epochs', '--epochs'],
+  ['batch', '--batch'],
+  ['lr', '--lr'],
+  ['pretrained', '--pretrained'],
+  ['inputSize', '--input-size'],
+] as const;
+
+/** Settings of a new run from the command line (files read, then {@link buildRunSettings}). */
+export async function settingsFromFlags(flags: TrainFlags): Promise<RunSettings> {
+  const { lossParams, config, ...rest } = flags;
+  return buildRunSettings({
+    ...rest,
+    ...(lossParams === undefined ? {} : { lossParams: { json: await readJsonFile(lossParams), source: lossParams } }),
+    ...(config === undefined ? {} : { config: await configOption(config) }),
+  });
+}
+
+async function configOption(flag: string): Promise<RunOptions['config']> {
+  const looksLikeFile = flag.endsWith('.json') || flag.includes(path.sep) || existsSync(flag);
+  if (!looksLikeFile) return flag;
+  return { json: await readJsonFile(flag), source: flag };
 }
 
 /** The registry loss of a run (params re-validated). */
-export function lossOf(settings: RunSettings): DetectionLoss {
+export function lossOf(settings: Pick<RunSettings, 'loss' | 'lossParams' | 'lossParamsFile'>): DetectionLoss {
   if (settings.lossParams === null) return getLoss(settings.loss);
-  return getLoss(settings.loss, { params: settings.lossParams, paramsSource: settings.lossParamsFile ?? '--loss-params' });
-}
-
-async function loadBaseConfig(flag: string | undefined): Promise<{ config: RetinaNetConfig; source: string }> {
-  if (flag === undefined) return { config: getConfig(DEFAULT_RETINANET_CONFIG), source: DEFAULT_RETINANET_CONFIG };
-  const looksLikeFile = flag.endsWith('.json') || flag.includes(path.sep) || existsSync(flag);
-  if (!looksLikeFile) return { config: getConfig(flag), source: flag };
-  return { config: configFromJson(await readJsonFile(flag), flag), source: flag };
+  return getLoss(settings.loss, {
+    params: settings.lossParams,
+    paramsSource: settings.lossParamsFile ?? '--loss-params',
+  });
 }

@@ -1,27 +1,27 @@
 /**
- * The training loop: batches from the checkpointed loader position, scheduled lr, one
- * `trainStep` each, NaN/Inf guard, metrics and progress, checkpoints at epoch ends, periodic
- * and final evaluation (detections.json, eval.json, best checkpoint).
+ * The training loop: batches from the checkpointed loader position, scheduled lr, one generic
+ * {@link trainStep} each, NaN/Inf guard, metrics, progress and hooks, checkpoints at epoch ends,
+ * periodic and final evaluation (detections.json, eval.json, best checkpoint).
  */
 import path from 'node:path';
-import { atomicWriteJson, UserError } from '@apdet/io';
-import type { DetectionLoss } from '@apdet/losses';
+import { atomicWriteJson } from '@apdet/io';
+import { trainStep, type Detector } from '@apdet/detector';
 import type { LrSchedule, Optimizer } from '@apdet/nn';
-import { trainStep, type RetinaNet } from '@apdet/retinanet';
 import { BEST, LATEST, saveState, type TrainState } from './checkpoints.js';
 import { toTrainBatch, type DatasetFiles, type RunData } from './data.js';
+import { TrainingDivergedError } from './errors.js';
 import { evalJson, evaluateOnVal } from './evaluate.js';
+import type { TrainingHooks } from './hooks.js';
 import type { MetricsLog } from './metrics.js';
 import type { Progress } from './progress.js';
-import type { RunIo, RunOutput } from './run.js';
+import type { RunIo } from './run-io.js';
 import type { RunSettings } from './settings.js';
 
 export interface LoopContext {
   settings: RunSettings;
   runDir: string;
-  model: RetinaNet;
+  model: Detector;
   optimizer: Optimizer;
-  loss: DetectionLoss;
   data: RunData;
   files: DatasetFiles;
   schedule: LrSchedule;
@@ -30,7 +30,15 @@ export interface LoopContext {
   stopIter: number;
   metrics: MetricsLog;
   progress: Progress;
+  hooks: TrainingHooks;
   io: RunIo;
+}
+
+export interface LoopOutput {
+  state: TrainState;
+  /** The final evaluation's 12 COCO stats; null when a hook stopped the run. */
+  stats: readonly number[] | null;
+  stopped: boolean;
 }
 
 /** Seconds per step, smoothed (the first steps include warm-up compilation, so a mean would lie for long). */
@@ -42,11 +50,12 @@ class StepTimer {
   }
 }
 
-export async function trainLoop(ctx: LoopContext, state: TrainState): Promise<RunOutput> {
+export async function trainLoop(ctx: LoopContext, state: TrainState): Promise<LoopOutput> {
   const { settings, model, optimizer, data, stepsPerEpoch, stopIter } = ctx;
   const c = settings.config;
   const timer = new StepTimer();
   let savedAt = state.iter;
+  let stopped = false;
   let last = performance.now();
   if (state.iter < stopIter) {
     for await (const batch of data.trainLoader.from(state.next)) {
@@ -54,21 +63,38 @@ export async function trainLoop(ctx: LoopContext, state: TrainState): Promise<Ru
       const input = toTrainBatch(batch);
       let result;
       try {
-        result = trainStep(model, ctx.loss, optimizer, input, { lr, gradClipNorm: c.train.gradClipNorm });
+        result = trainStep(model, optimizer, input, {
+          lr,
+          gradClipNorm: c.train.gradClipNorm,
+          iter: state.iter,
+          seed: settings.seed,
+        });
       } finally {
         input.images.dispose();
       }
-      const bad = [['loss', result.total], ...Object.entries(result.parts)].find(([, v]) => !Number.isFinite(v as number));
+      const checked: [string, number | null][] = [
+        ['loss', result.total],
+        ...Object.entries(result.parts),
+        ['gradNorm', result.gradNorm],
+      ];
+      const bad = checked.find(([, v]) => v !== null && !Number.isFinite(v));
       if (bad) {
         ctx.progress.done();
         // The step has already applied non-finite updates: nothing after the last checkpoint is saved.
-        const kept = savedAt > 0 ? `the last good checkpoint is ${path.join(ctx.runDir, LATEST)} (step ${savedAt})` : 'no checkpoint was written yet';
-        throw new UserError(`training diverged: ${bad[0]} is ${bad[1]} at step ${state.iter + 1} (epoch ${batch.position.epoch + 1}, lr ${lr.toExponential(3)}); ${kept}. Try a lower --lr or a gradClipNorm in --config.`);
+        const kept =
+          savedAt > 0
+            ? `the last good checkpoint is ${path.join(ctx.runDir, LATEST)} (step ${savedAt})`
+            : 'no checkpoint was written yet';
+        throw new TrainingDivergedError(
+          `training diverged: ${bad[0]} is ${bad[1]} at step ${state.iter + 1} (epoch ${batch.position.epoch + 1}, lr ${lr.toExponential(3)}); ${kept}. Try a lower --lr or a gradClipNorm in --config.`,
+          bad[0],
+          bad[1]!,
+          state.iter + 1,
+        );
       }
       const now = performance.now();
       const stepSeconds = timer.update((now - last) / 1000);
       state.trainSeconds += (now - last) / 1000;
-      last = now;
       state.iter += 1;
       state.next = data.trainLoader.next(batch.position);
       const logged = state.iter % settings.logEvery === 0 || state.iter === stopIter;
@@ -87,7 +113,32 @@ export async function trainLoop(ctx: LoopContext, state: TrainState): Promise<Ru
       };
       ctx.progress.step(report, logged);
       if (logged) {
-        await ctx.metrics.append({ type: 'train', iter: state.iter, epoch: report.epoch, step: report.step, lr, loss: result.total, parts: result.parts, numPositives: result.numPositives, gradNorm: result.gradNorm, imagesPerSecond: report.imagesPerSecond, trainSeconds: state.trainSeconds });
+        await ctx.metrics.append({
+          type: 'train',
+          iter: state.iter,
+          epoch: report.epoch,
+          step: report.step,
+          lr,
+          loss: result.total,
+          parts: result.parts,
+          stats: result.stats,
+          gradNorm: result.gradNorm,
+          imagesPerSecond: report.imagesPerSecond,
+          trainSeconds: state.trainSeconds,
+        });
+      }
+      const verdict = ctx.hooks.afterStep?.({
+        iter: state.iter,
+        stopIter,
+        epoch: report.epoch,
+        lr,
+        loss: result.total,
+        parts: result.parts,
+        gradNorm: result.gradNorm,
+      });
+      if (verdict === 'stop') {
+        stopped = true;
+        break;
       }
       const epochEnded = state.next.step === 0;
       const done = state.iter >= stopIter;
@@ -103,19 +154,38 @@ export async function trainLoop(ctx: LoopContext, state: TrainState): Promise<Ru
   }
   ctx.progress.done();
   await saveState(path.join(ctx.runDir, LATEST), model, optimizer, state);
+  if (stopped) return { state, stats: null, stopped };
   const stats = await evaluate(ctx, state, true);
-  return { runDir: ctx.runDir, state, stats };
+  return { state, stats, stopped };
 }
 
 /** Evaluates on val, logs the result, keeps `best`; the final evaluation also writes the reports. */
 async function evaluate(ctx: LoopContext, state: TrainState, final: boolean): Promise<readonly number[]> {
   const { data, model } = ctx;
   ctx.progress.line(`evaluating on ${data.valSubset.length} val images (step ${state.iter})…`);
-  const categoryIds = data.val.index.categories.map((cat) => cat.id);
-  const v = await evaluateOnVal(model, data.valSubset, data.valPipeline, ctx.files.valAnnotations, categoryIds, ctx.settings.config.train.batchSize);
+  const v = await evaluateOnVal(
+    model,
+    data.valSubset,
+    data.valPipeline,
+    ctx.files.valAnnotations,
+    ctx.settings.classes!,
+    ctx.settings.config.train.batchSize,
+  );
   const [ap, ap50, ap75] = v.result.stats as [number, number, number];
-  await ctx.metrics.append({ type: 'eval', iter: state.iter, epoch: state.next.step === 0 ? state.next.epoch - 1 : state.next.epoch, ap, ap50, ap75, stats: v.result.stats, detections: v.detections.length, seconds: v.seconds });
-  ctx.progress.line(`val AP ${ap.toFixed(4)}  AP50 ${ap50.toFixed(4)}  AP75 ${ap75.toFixed(4)}  (${v.detections.length} detections, ${v.seconds.toFixed(1)} s)`);
+  await ctx.metrics.append({
+    type: 'eval',
+    iter: state.iter,
+    epoch: state.next.step === 0 ? state.next.epoch - 1 : state.next.epoch,
+    ap,
+    ap50,
+    ap75,
+    stats: v.result.stats,
+    detections: v.detections.length,
+    seconds: v.seconds,
+  });
+  ctx.progress.line(
+    `val AP ${ap.toFixed(4)}  AP50 ${ap50.toFixed(4)}  AP75 ${ap75.toFixed(4)}  (${v.detections.length} detections, ${v.seconds.toFixed(1)} s)`,
+  );
   for (const warning of v.warnings) ctx.progress.line(warning);
   if (ap > state.bestAp) {
     state.bestAp = ap;
@@ -126,10 +196,24 @@ async function evaluate(ctx: LoopContext, state: TrainState, final: boolean): Pr
   }
   if (final) {
     await atomicWriteJson(path.join(ctx.runDir, 'detections.json'), v.detections);
-    const extra = { run: ctx.runDir, checkpoint: LATEST, iter: state.iter, gt: ctx.files.valAnnotations, dt: path.join(ctx.runDir, 'detections.json'), valImages: data.valSubset.length, trainSeconds: state.trainSeconds, evalSeconds: v.seconds, bestAp: state.bestAp, bestIter: state.bestIter };
+    const extra = {
+      run: ctx.runDir,
+      checkpoint: LATEST,
+      iter: state.iter,
+      gt: ctx.files.valAnnotations,
+      dt: path.join(ctx.runDir, 'detections.json'),
+      valImages: data.valSubset.length,
+      trainSeconds: state.trainSeconds,
+      evalSeconds: v.seconds,
+      bestAp: state.bestAp,
+      bestIter: state.bestIter,
+    };
     await atomicWriteJson(path.join(ctx.runDir, 'eval.json'), evalJson(v.result, extra, v.warnings));
     ctx.io.out(`${v.result.summary.map((s) => s.line).join('\n')}\n`);
-    ctx.io.out(`\nrun folder: ${ctx.runDir} (eval.json, detections.json, metrics.jsonl, ${LATEST}, ${BEST}; trained ${(state.trainSeconds / 60).toFixed(1)} min)\n`);
+    ctx.io.out(
+      `\nrun folder: ${ctx.runDir} (eval.json, detections.json, metrics.jsonl, ${LATEST}, ${BEST}; trained ${(state.trainSeconds / 60).toFixed(1)} min)\n`,
+    );
   }
+  ctx.hooks.afterEval?.({ iter: state.iter, stats: v.result.stats, final });
   return v.result.stats;
 }

@@ -25,7 +25,10 @@ function expectOneErrorLine(r: { status: number | null; stderr: string }, patter
 
 describe('bad input', () => {
   it('unknown --loss', () => {
-    expectOneErrorLine(cli(['retinanet', '--loss', 'param-apx', '--data', fx.data]), /unknown --loss 'param-apx' \(did you mean 'param-ap'\?\); valid names: param-ap,/);
+    expectOneErrorLine(
+      cli(['retinanet', '--loss', 'param-apx', '--data', fx.data]),
+      /unknown --loss 'param-apx' \(did you mean 'param-ap'\?\); valid names: param-ap,/,
+    );
   });
 
   it('unknown config field in a --config file', async () => {
@@ -35,7 +38,10 @@ describe('bad input', () => {
   });
 
   it('unknown config preset', () => {
-    expectOneErrorLine(cli(['retinanet', '--config', 'retinanet-huge', '--data', fx.data]), /unknown RetinaNet config 'retinanet-huge'/);
+    expectOneErrorLine(
+      cli(['retinanet', '--config', 'retinanet-huge', '--data', fx.data]),
+      /unknown RetinaNet config 'retinanet-huge'/,
+    );
   });
 
   it('invalid --loss-params file', async () => {
@@ -51,12 +57,27 @@ describe('bad input', () => {
   it('unknown detector and bad flag values', () => {
     expectOneErrorLine(cli(['yolo']), /unknown detector 'yolo'/);
     expectOneErrorLine(cli(['retinanet', '--epochs', 'two']), /--epochs must be an integer >= 1, got 'two'/);
-    expectOneErrorLine(cli(['retinanet', '--frobnicate']), /Unknown option '--frobnicate'/);
+    expectOneErrorLine(cli(['retinanet', '--frobnicate']), /unknown option '--frobnicate'/);
   });
 
   it('corrupt checkpoint on --resume', async () => {
     const run = path.join(fx.dir, 'run');
-    await train(['--data', fx.data, '--config', fx.config, '--backend', 'cpu', '--train-images', '4', '--val-images', '1', '--max-steps', '1', '--out', run]);
+    await train([
+      '--data',
+      fx.data,
+      '--config',
+      fx.config,
+      '--backend',
+      'cpu',
+      '--train-images',
+      '4',
+      '--val-images',
+      '1',
+      '--max-steps',
+      '1',
+      '--out',
+      run,
+    ]);
     const bytes = await readFile(path.join(run, 'latest.safetensors'));
     await writeFile(path.join(run, 'latest.safetensors'), bytes.subarray(0, Math.floor(bytes.length / 2)));
     expectOneErrorLine(cli(['retinanet', '--resume', run]), /latest\.safetensors/);
@@ -70,12 +91,35 @@ describe('bad input', () => {
 describe('NaN/Inf guard', () => {
   it('stops with one clear message and keeps the last good checkpoint', async () => {
     const config = path.join(fx.dir, 'explode.json');
-    await writeFile(config, JSON.stringify({ ...JSON.parse(await readFile(fx.config, 'utf8')), train: { batchSize: 4, lr: 1e12, warmupIters: 0, epochs: 50, lrSteps: [], gradClipNorm: 0 } }));
+    await writeFile(
+      config,
+      JSON.stringify({
+        ...JSON.parse(await readFile(fx.config, 'utf8')),
+        train: { batchSize: 4, lr: 1e12, warmupIters: 0, epochs: 50, lrSteps: [], gradClipNorm: 0 },
+      }),
+    );
     const run = path.join(fx.dir, 'explode');
     // 4 images = 1 step per epoch: a checkpoint after every step until the loss blows up.
-    const error = await train(['--loss', 'focal+l1', '--data', fx.data, '--config', config, '--backend', 'cpu', '--train-images', '4', '--max-steps', '20', '--out', run]).catch((e: unknown) => e);
+    const error = await train([
+      '--loss',
+      'focal+l1',
+      '--data',
+      fx.data,
+      '--config',
+      config,
+      '--backend',
+      'cpu',
+      '--train-images',
+      '4',
+      '--max-steps',
+      '20',
+      '--out',
+      run,
+    ]).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(Error);
-    expect((error as Error).message).toMatch(/^training diverged: (loss|focal|l1) is (NaN|Infinity|-Infinity) at step (\d+) .*the last good checkpoint is .*latest\.safetensors \(step \d+\)/);
+    expect((error as Error).message).toMatch(
+      /^training diverged: (loss|focal|l1) is (NaN|Infinity|-Infinity) at step (\d+) .*the last good checkpoint is .*latest\.safetensors \(step \d+\)/,
+    );
     expect((error as Error).name).toBe('UserError');
   });
 });

@@ -8,7 +8,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { makeShapesDataset } from '@apdet/data';
-import { parseFlags, runTraining, type RunIo, type RunOutput } from '../src/index.js';
+import { parseFlags, runTraining, trainingJobFromFlags, type RunIo, type RunOutput } from '../src/index.js';
 
 export const APP_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 export const BIN = path.join(APP_ROOT, 'bin', 'apdet-train.mjs');
@@ -49,7 +49,7 @@ export function quietIo(): RunIo & { lines: string[] } {
 
 /** Runs apdet-train in this process (no tsx start-up per run). */
 export async function train(args: string[]): Promise<RunOutput> {
-  return runTraining(parseFlags(['retinanet', ...args]), quietIo());
+  return runTraining(await trainingJobFromFlags(parseFlags(['retinanet', ...args])), { io: quietIo() });
 }
 
 /** Runs the CLI as a user would; returns exit status and output. */

@@ -35,8 +35,31 @@ describe('every --loss trains', () => {
     const { steps, lr, ratio } = SETTINGS[loss] ?? DEFAULT;
     const out = path.join(fx.dir, `run-${loss.replace(/[^a-z0-9]/gi, '_')}`);
     // 4 training images = one batch per step, so the curve is not batch-to-batch noise.
-    await train(['--loss', loss, '--data', fx.data, '--config', fx.config, '--backend', 'wasm', '--train-images', '4', '--val-images', '2', '--max-steps', String(steps), '--log-every', '1', '--lr', String(lr), '--out', out]);
-    const losses = (await readMetrics(path.join(out, 'metrics.jsonl'))).filter((m): m is TrainMetric => m.type === 'train').map((m) => m.loss);
+    await train([
+      '--loss',
+      loss,
+      '--data',
+      fx.data,
+      '--config',
+      fx.config,
+      '--backend',
+      'wasm',
+      '--train-images',
+      '4',
+      '--val-images',
+      '2',
+      '--max-steps',
+      String(steps),
+      '--log-every',
+      '1',
+      '--lr',
+      String(lr),
+      '--out',
+      out,
+    ]);
+    const losses = (await readMetrics(path.join(out, 'metrics.jsonl')))
+      .filter((m): m is TrainMetric => m.type === 'train')
+      .map((m) => m.loss);
     expect(losses).toHaveLength(steps);
     expect(losses.every(Number.isFinite)).toBe(true);
     const first = mean(losses.slice(0, 4));

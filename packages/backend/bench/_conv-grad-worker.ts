@@ -68,7 +68,16 @@ const attrs = (c: BenchCase) => ({ strides: c.stride, pad: 'same', dataFormat: '
 
 function row(c: BenchCase, op: BenchRow['op'], impl: BenchRow['impl'], ms: number | null, note?: string): BenchRow {
   const gflop = flops(c) / 1e9;
-  return { backend: label, case: c.name, op, impl, gflop, ms, gflops: ms == null ? null : gflop / (ms / 1000), ...(note ? { note } : {}) };
+  return {
+    backend: label,
+    case: c.name,
+    op,
+    impl,
+    gflop,
+    ms,
+    gflops: ms == null ? null : gflop / (ms / 1000),
+    ...(note ? { note } : {}),
+  };
 }
 
 const label = backend === 'wasm' ? `wasm ${threads}t` : backend;
@@ -79,16 +88,51 @@ const rows: BenchRow[] = [];
 // Stock kernels first (registerTrainingKernels replaces them).
 for (const c of cases) {
   const { x, w, dy } = inputs(c);
-  rows.push(row(c, 'dX', 'stock', time(() => tf.engine().runKernel('Conv2DBackpropInput', { dy, filter: w }, { ...attrs(c), inputShape: x.shape } as never) as tf.Tensor)));
-  if (tf.getKernel('Conv2DBackpropFilter', backend) == null) rows.push(row(c, 'dW', 'stock', null, 'kernel missing on this backend'));
-  else if (stockDwCase == null) rows.push(row(c, 'dW', 'stock', null, 'not run (too slow at this size; see the reduced case)'));
+  rows.push(
+    row(
+      c,
+      'dX',
+      'stock',
+      time(
+        () =>
+          tf.engine().runKernel('Conv2DBackpropInput', { dy, filter: w }, {
+            ...attrs(c),
+            inputShape: x.shape,
+          } as never) as tf.Tensor,
+      ),
+    ),
+  );
+  if (tf.getKernel('Conv2DBackpropFilter', backend) == null)
+    rows.push(row(c, 'dW', 'stock', null, 'kernel missing on this backend'));
+  else if (stockDwCase == null)
+    rows.push(row(c, 'dW', 'stock', null, 'not run (too slow at this size; see the reduced case)'));
   tf.dispose([x, w, dy]);
 }
 if (stockDwCase != null && tf.getKernel('Conv2DBackpropFilter', backend) != null) {
   const { x, w, dy } = inputs(stockDwCase);
-  rows.push(row(stockDwCase, 'dW', 'stock', time(() => tf.engine().runKernel('Conv2DBackpropFilter', { x, dy }, { ...attrs(stockDwCase), filterShape: w.shape } as never) as tf.Tensor)));
+  rows.push(
+    row(
+      stockDwCase,
+      'dW',
+      'stock',
+      time(
+        () =>
+          tf.engine().runKernel('Conv2DBackpropFilter', { x, dy }, {
+            ...attrs(stockDwCase),
+            filterShape: w.shape,
+          } as never) as tf.Tensor,
+      ),
+    ),
+  );
   const g = convGeometry(x.shape, w.shape, stockDwCase.stride, 1, 'same');
-  rows.push(row(stockDwCase, 'dW', 'ours', time(() => conv2dFilterGrad(x, dy, g))));
+  rows.push(
+    row(
+      stockDwCase,
+      'dW',
+      'ours',
+      time(() => conv2dFilterGrad(x, dy, g)),
+    ),
+  );
   tf.dispose([x, w, dy]);
 }
 
@@ -96,9 +140,30 @@ registerTrainingKernels();
 for (const c of cases) {
   const { x, w, dy } = inputs(c);
   const g = convGeometry(x.shape, w.shape, c.stride, 1, 'same');
-  rows.push(row(c, 'forward', 'stock', time(() => tf.conv2d(x, w, c.stride, 'same'))));
-  rows.push(row(c, 'dX', 'ours', time(() => conv2dInputGrad(dy, w, g))));
-  rows.push(row(c, 'dW', 'ours', time(() => conv2dFilterGrad(x, dy, g))));
+  rows.push(
+    row(
+      c,
+      'forward',
+      'stock',
+      time(() => tf.conv2d(x, w, c.stride, 'same')),
+    ),
+  );
+  rows.push(
+    row(
+      c,
+      'dX',
+      'ours',
+      time(() => conv2dInputGrad(dy, w, g)),
+    ),
+  );
+  rows.push(
+    row(
+      c,
+      'dW',
+      'ours',
+      time(() => conv2dFilterGrad(x, dy, g)),
+    ),
+  );
   tf.dispose([x, w, dy]);
 }
 const actualThreads = backend === 'wasm' ? getThreadsCount() : 1;

@@ -29,7 +29,12 @@ const CASES: BenchCase[] = quick
       { name: '2x128x128x64->128 1x1 s2', x: [2, 128, 128, 64], filter: [1, 1, 64, 128], stride: 2 },
     ];
 // cpu's stock Conv2DBackpropFilter runs at ~0.01 GFLOP/s: time it on a reduced case only.
-const STOCK_DW_CASE: BenchCase = { name: '2x32x32x64->64 3x3 s1 (stock dW size)', x: [2, 32, 32, 64], filter: [3, 3, 64, 64], stride: 1 };
+const STOCK_DW_CASE: BenchCase = {
+  name: '2x32x32x64->64 3x3 s1 (stock dW size)',
+  x: [2, 32, 32, 64],
+  filter: [3, 3, 64, 64],
+  stride: 1,
+};
 
 const CONFIGS = [
   { backend: 'wasm', threads: 1, reps: quick ? 1 : 3, stockDw: null },
@@ -40,10 +45,23 @@ const CONFIGS = [
 const results: { label: string; threads: number; rows: BenchRow[] }[] = [];
 for (const c of CONFIGS) {
   process.stderr.write(`running ${c.backend} ${c.threads} thread(s)…\n`);
-  const r = spawnSync(process.execPath, ['--import', 'tsx', WORKER, c.backend, String(c.threads), String(c.reps), JSON.stringify(CASES), JSON.stringify(c.stockDw)], {
-    encoding: 'utf8',
-    maxBuffer: 1 << 24,
-  });
+  const r = spawnSync(
+    process.execPath,
+    [
+      '--import',
+      'tsx',
+      WORKER,
+      c.backend,
+      String(c.threads),
+      String(c.reps),
+      JSON.stringify(CASES),
+      JSON.stringify(c.stockDw),
+    ],
+    {
+      encoding: 'utf8',
+      maxBuffer: 1 << 24,
+    },
+  );
   if (r.status !== 0) {
     process.stderr.write(`  failed: ${r.stderr.split('\n').slice(-5).join('\n')}\n`);
     continue;
@@ -55,7 +73,10 @@ const fmt = (v: number | null, d: number) => (v == null ? '—' : v.toFixed(d));
 const header = ['backend', 'case', 'op', 'impl', 'GFLOP', 'ms', 'GFLOP/s', 'note'];
 const lines = [header.join(' | '), header.map(() => '---').join(' | ')];
 for (const res of results) {
-  for (const r of res.rows) lines.push([r.backend, r.case, r.op, r.impl, fmt(r.gflop, 3), fmt(r.ms, 0), fmt(r.gflops, 2), r.note ?? ''].join(' | '));
+  for (const r of res.rows)
+    lines.push(
+      [r.backend, r.case, r.op, r.impl, fmt(r.gflop, 3), fmt(r.ms, 0), fmt(r.gflops, 2), r.note ?? ''].join(' | '),
+    );
 }
 console.log(lines.join('\n'));
 await atomicWriteJson(OUT, {

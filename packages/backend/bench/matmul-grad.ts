@@ -43,7 +43,9 @@ const measure = (impl: string) => {
     rows.push({ op, impl, ms, gflops: gflop / (ms / 1000) });
   }
   // One Linear-layer step: forward + both gradients (dX = dy·Wᵀ, dW = xᵀ·dy).
-  const ms = time(() => tf.tidy(() => tf.addN(tf.grads((x: tf.Tensor, w: tf.Tensor) => tf.sum(tf.matMul(x, w)))([a, b]))));
+  const ms = time(() =>
+    tf.tidy(() => tf.addN(tf.grads((x: tf.Tensor, w: tf.Tensor) => tf.sum(tf.matMul(x, w)))([a, b]))),
+  );
   rows.push({ op: 'Linear fwd+bwd', impl, ms, gflops: (3 * gflop) / (ms / 1000) });
 };
 measure('stock');

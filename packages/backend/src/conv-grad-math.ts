@@ -3,7 +3,7 @@
  *
  * Why: on the wasm backend the forward conv runs through XNNPACK (15-40 GFLOP/s) while the
  * stock `Conv2DBackpropInput` kernel runs at ~2 GFLOP/s and `Conv2DBackpropFilter` does not
- * exist; on the cpu backend `Conv2DBackpropFilter` runs at 0.01 GFLOP/s (spec/platform.md §3).
+ * exist; on the cpu backend `Conv2DBackpropFilter` runs at 0.01 GFLOP/s (docs/spec/platform.md §3).
  *
  * Notation (one spatial axis; the other is identical): forward
  *   y[o] = Σ_k x[o·s + k·d − p] · w[k],   E = (K−1)·d + 1 (dilated filter extent),
@@ -39,10 +39,7 @@ export function conv2dFilterGrad(x: tf.Tensor4D, dy: tf.Tensor4D, g: ConvGeometr
       [g.padLeft, g.padRight],
       [0, 0],
     ];
-    let out = tf.conv2d(xT, dyT, [g.dilationHeight, g.dilationWidth], pads, 'NHWC', [
-      g.strideHeight,
-      g.strideWidth,
-    ]);
+    let out = tf.conv2d(xT, dyT, [g.dilationHeight, g.dilationWidth], pads, 'NHWC', [g.strideHeight, g.strideWidth]);
     if (out.shape[1] !== kh || out.shape[2] !== kw) out = tf.slice(out, [0, 0, 0, 0], [ci, kh, kw, co]);
     return tf.transpose(out, [1, 2, 0, 3]);
   });
@@ -122,8 +119,24 @@ function pointwiseInputGrad(dy: tf.Tensor4D, filter: tf.Tensor4D, g: ConvGeometr
     const [sh, sw] = [g.strideHeight, g.strideWidth];
     const wT = tf.transpose(tf.reshape(filter, [ci, co]));
     let dx = tf.reshape(tf.matMul(tf.reshape(dy, [n * oh * ow, co]), wT), [n, oh, ow, ci]) as tf.Tensor4D;
-    if (sh > 1) dx = tf.reshape(tf.pad(tf.reshape(dx, [n * oh, 1, ow * ci]), [[0, 0], [0, sh - 1], [0, 0]]), [n, oh * sh, ow, ci]);
-    if (sw > 1) dx = tf.reshape(tf.pad(tf.reshape(dx, [n * oh * sh * ow, 1, ci]), [[0, 0], [0, sw - 1], [0, 0]]), [n, oh * sh, ow * sw, ci]);
+    if (sh > 1)
+      dx = tf.reshape(
+        tf.pad(tf.reshape(dx, [n * oh, 1, ow * ci]), [
+          [0, 0],
+          [0, sh - 1],
+          [0, 0],
+        ]),
+        [n, oh * sh, ow, ci],
+      );
+    if (sw > 1)
+      dx = tf.reshape(
+        tf.pad(tf.reshape(dx, [n * oh * sh * ow, 1, ci]), [
+          [0, 0],
+          [0, sw - 1],
+          [0, 0],
+        ]),
+        [n, oh * sh, ow * sw, ci],
+      );
     // Without padding oh = ⌊(ih − 1)/sh⌋ + 1, so oh·sh ≥ ih: only trailing zero rows to drop.
     return dx.shape[1] === ih && dx.shape[2] === iw ? dx : tf.slice(dx, [0, 0, 0, 0], [n, ih, iw, ci]);
   });
@@ -131,7 +144,9 @@ function pointwiseInputGrad(dy: tf.Tensor4D, filter: tf.Tensor4D, g: ConvGeometr
 
 /** The input gradient for any conv flavour (the depthwise gradient reuses it). */
 export function inputGradOf(kind: ConvFlavour, dy: tf.Tensor4D, filter: tf.Tensor4D, g: ConvGeometry): tf.Tensor4D {
-  return g.strideHeight === 1 && g.strideWidth === 1 ? inputGradStride1(kind, dy, filter, g) : inputGradPolyphase(kind, dy, filter, g);
+  return g.strideHeight === 1 && g.strideWidth === 1
+    ? inputGradStride1(kind, dy, filter, g)
+    : inputGradPolyphase(kind, dy, filter, g);
 }
 
 /** Stride 1 (any dilation): one conv of dy with the flipped filter. */
@@ -145,7 +160,13 @@ function inputGradStride1(kind: ConvFlavour, dy: tf.Tensor4D, filter: tf.Tensor4
     const left = extentW - 1 - g.padLeft;
     const bottom = ih - 1 + extentH - top - dy.shape[1]; // so that the output height is ih
     const right = iw - 1 + extentW - left - dy.shape[2];
-    return convWithSignedPads(kind, dy, kind.flip(filter), [top, bottom, left, right], [g.dilationHeight, g.dilationWidth]);
+    return convWithSignedPads(
+      kind,
+      dy,
+      kind.flip(filter),
+      [top, bottom, left, right],
+      [g.dilationHeight, g.dilationWidth],
+    );
   });
 }
 
@@ -189,7 +210,12 @@ function phaseOutput(
   const jh = Math.max(0, Math.ceil((kh - ph) / g.strideHeight)); // taps of this phase
   const jw = Math.max(0, Math.ceil((kw - pw) / g.strideWidth));
   if (jh === 0 || jw === 0) return tf.zeros([dy.shape[0], mh, mw, ci]);
-  const sub = tf.stridedSlice(filter, [ph, pw, 0, 0], filter.shape, [g.strideHeight, g.strideWidth, 1, 1]) as tf.Tensor4D;
+  const sub = tf.stridedSlice(filter, [ph, pw, 0, 0], filter.shape, [
+    g.strideHeight,
+    g.strideWidth,
+    1,
+    1,
+  ]) as tf.Tensor4D;
   // z[m] = Σ_t dy[m − (j−1) + t] · flipped[t]: pad j−1 before, and after so that m < mh.
   const [, oh, ow] = dy.shape;
   return convWithSignedPads(kind, dy, kind.flip(sub), [jh - 1, mh - oh, jw - 1, mw - ow], [1, 1]);

@@ -57,7 +57,10 @@ export function depthwiseFilterGrad(x: tf.Tensor4D, dy: tf.Tensor4D, g: ConvGeom
       const d = multiplierSlice(dy, m, multiplier);
       const [, oh, ow] = d.shape;
       const dyPairs = tf.reshape(tf.transpose(d, [1, 2, 0, 3]), [oh, ow, n * c, 1]);
-      let out = tf.depthwiseConv2d(xPairs, dyPairs as tf.Tensor4D, [g.dilationHeight, g.dilationWidth], pads, 'NHWC', [g.strideHeight, g.strideWidth]);
+      let out = tf.depthwiseConv2d(xPairs, dyPairs as tf.Tensor4D, [g.dilationHeight, g.dilationWidth], pads, 'NHWC', [
+        g.strideHeight,
+        g.strideWidth,
+      ]);
       if (out.shape[1] !== kh || out.shape[2] !== kw) out = tf.slice(out, [0, 0, 0, 0], [1, kh, kw, n * c]);
       perMultiplier.push(tf.sum(tf.reshape(out, [kh, kw, n, c]), 2));
     }

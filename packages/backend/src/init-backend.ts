@@ -40,7 +40,8 @@ type Attempt = { ok: true; description: Omit<BackendDescription, 'skipped' | 'na
 async function tryTensorflow(pkg: '@tensorflow/tfjs-node-gpu' | '@tensorflow/tfjs-node'): Promise<Attempt> {
   const loaded = await loadNativePackage(pkg);
   if (!loaded.ok) return loaded;
-  if (!(await tf.setBackend('tensorflow'))) return { ok: false, why: `${pkg} loaded but the 'tensorflow' backend failed to initialise` };
+  if (!(await tf.setBackend('tensorflow')))
+    return { ok: false, why: `${pkg} loaded but the 'tensorflow' backend failed to initialise` };
   const gpuBuild = pkg === '@tensorflow/tfjs-node-gpu';
   return {
     ok: true,
@@ -57,12 +58,19 @@ async function tryWasm(threads: number): Promise<Attempt> {
     if (threads > 1) await initThreadedWasm(threads);
     else if (!(await tf.setBackend('wasm'))) return { ok: false, why: 'tfjs-backend-wasm failed to initialise' };
   } catch (error) {
-    return { ok: false, why: `tfjs-backend-wasm failed to initialise: ${error instanceof Error ? error.message : String(error)}` };
+    return {
+      ok: false,
+      why: `tfjs-backend-wasm failed to initialise: ${error instanceof Error ? error.message : String(error)}`,
+    };
   }
   const simd = (await tf.env().getAsync('WASM_HAS_SIMD_SUPPORT')) as boolean;
   return {
     ok: true,
-    description: { reason: `tfjs-backend-wasm (XNNPACK${simd ? ', SIMD' : ''}, ${getThreadsCount()} thread(s))`, threads: getThreadsCount(), simd },
+    description: {
+      reason: `tfjs-backend-wasm (XNNPACK${simd ? ', SIMD' : ''}, ${getThreadsCount()} thread(s))`,
+      threads: getThreadsCount(),
+      simd,
+    },
   };
 }
 
@@ -82,7 +90,8 @@ function silenceTfjsNodeBanner(): void {
 }
 
 const HOW_TO_FIX: Record<BackendName, string> = {
-  tensorflow: 'run `pnpm gpu:setup` (downloads libtensorflow for @tensorflow/tfjs-node-gpu), or add @tensorflow/tfjs-node, or choose --backend wasm',
+  tensorflow:
+    'run `pnpm gpu:setup` (downloads libtensorflow for @tensorflow/tfjs-node-gpu), or add @tensorflow/tfjs-node, or choose --backend wasm',
   wasm: 'check that @tensorflow/tfjs-backend-wasm is installed and its .wasm files are in its dist/, or choose --backend cpu',
   cpu: 'reinstall @tensorflow/tfjs',
 };
@@ -91,7 +100,9 @@ const BACKEND_NAMES: readonly BackendName[] = ['tensorflow', 'wasm', 'cpu'];
 
 function validateBackend(options: InitBackendOptions): void {
   if (options.backend !== undefined && !BACKEND_NAMES.includes(options.backend)) {
-    throw new UserError(`initBackend: unknown backend '${String(options.backend)}'; choose one of ${BACKEND_NAMES.join(', ')}`);
+    throw new UserError(
+      `initBackend: unknown backend '${String(options.backend)}'; choose one of ${BACKEND_NAMES.join(', ')}`,
+    );
   }
 }
 
@@ -119,7 +130,7 @@ function validateThreads(options: InitBackendOptions): number {
  * // [apdet/backend] using wasm: tfjs-backend-wasm (XNNPACK, SIMD, 2 thread(s))
  */
 export async function initBackend(options: InitBackendOptions = {}): Promise<BackendDescription> {
-  const log = options.log === false ? () => {} : options.log ?? ((line: string) => process.stderr.write(`${line}\n`));
+  const log = options.log === false ? () => {} : (options.log ?? ((line: string) => process.stderr.write(`${line}\n`)));
   validateBackend(options);
   const threads = validateThreads(options);
   registerTrainingKernels();
@@ -143,7 +154,9 @@ export async function initBackend(options: InitBackendOptions = {}): Promise<Bac
   }
   if (options.backend !== undefined) {
     const whys = skipped.map((s) => s.why).join('; ');
-    throw new UserError(`backend '${options.backend}' is not available: ${whys}. To fix: ${HOW_TO_FIX[options.backend]}`);
+    throw new UserError(
+      `backend '${options.backend}' is not available: ${whys}. To fix: ${HOW_TO_FIX[options.backend]}`,
+    );
   }
   throw new Error(`no tfjs backend could be initialised: ${skipped.map((s) => `${s.name}: ${s.why}`).join('; ')}`);
 }

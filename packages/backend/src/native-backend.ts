@@ -20,10 +20,12 @@ export interface NativeLoadSuccess {
 const FIXES: Record<string, { missing: string; broken: string }> = {
   '@tensorflow/tfjs-node-gpu': {
     missing: 'not installed (it is an optional dependency of @apdet/backend; run `pnpm install`)',
-    broken: 'installed but its native binding is missing (run `pnpm gpu:setup`; needs CUDA 11.2 + cuDNN 8.1 for the GPU)',
+    broken:
+      'installed but its native binding is missing (run `pnpm gpu:setup`; needs CUDA 11.2 + cuDNN 8.1 for the GPU)',
   },
   '@tensorflow/tfjs-node': {
-    missing: 'not installed (optional; `pnpm add @tensorflow/tfjs-node@4.22.0` in your app for the CPU build of libtensorflow)',
+    missing:
+      'not installed (optional; `pnpm add @tensorflow/tfjs-node@4.22.0` in your app for the CPU build of libtensorflow)',
     broken: 'installed but its native binding failed to load (reinstall it with its install script allowed)',
   },
 };
@@ -36,7 +38,9 @@ function isModuleNotFound(error: unknown, specifier: string): boolean {
 }
 
 /** Imports a native tfjs package; never throws. */
-export async function loadNativePackage(specifier: '@tensorflow/tfjs-node-gpu' | '@tensorflow/tfjs-node'): Promise<NativeLoadSuccess | NativeLoadFailure> {
+export async function loadNativePackage(
+  specifier: '@tensorflow/tfjs-node-gpu' | '@tensorflow/tfjs-node',
+): Promise<NativeLoadSuccess | NativeLoadFailure> {
   const fix = FIXES[specifier];
   try {
     // A variable specifier keeps TypeScript from requiring the (possibly absent) package's types.

@@ -1,5 +1,5 @@
 /**
- * One place for every training kernel and gradient tfjs lacks (spec/platform.md §3).
+ * One place for every training kernel and gradient tfjs lacks (docs/spec/platform.md §3).
  */
 import * as tf from '@tensorflow/tfjs';
 // Import the wasm backend BEFORE registering: its module registers its stock kernels on load,

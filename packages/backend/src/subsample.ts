@@ -17,7 +17,15 @@ export function subsampleHW(t: tf.Tensor4D, sh: number, sw: number): tf.Tensor4D
   return tf.tidy(() => {
     const rows = Math.ceil(h / sh);
     const cols = Math.ceil(w / sw);
-    const padded = rows * sh === h && cols * sw === w ? t : tf.pad(t, [[0, 0], [0, rows * sh - h], [0, cols * sw - w], [0, 0]]);
+    const padded =
+      rows * sh === h && cols * sw === w
+        ? t
+        : tf.pad(t, [
+            [0, 0],
+            [0, rows * sh - h],
+            [0, cols * sw - w],
+            [0, 0],
+          ]);
     // Rows: [N·rows, sh, W'·C] → keep the first of each group of sh.
     const wp = cols * sw;
     const byRow = tf.slice(tf.reshape(padded, [n * rows, sh, wp * c]), [0, 0, 0], [n * rows, 1, wp * c]);

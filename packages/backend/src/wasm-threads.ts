@@ -3,7 +3,7 @@
  *
  * tfjs-backend-wasm 4.22.0 hard-codes `WASM_HAS_MULTITHREAD_SUPPORT = false` in Node, and
  * forcing the flag crashes: its pthread workers are created from `blob:` URLs, which Node's
- * `Worker` rejects (ERR_WORKER_PATH). The threaded binary itself works (spec/platform.md §3),
+ * `Worker` rejects (ERR_WORKER_PATH). The threaded binary itself works (docs/spec/platform.md §3),
  * so for the duration of the backend's initialisation we patch four things:
  *
  * 1. `globalThis.Blob` → a subclass that remembers the text it was built from;
@@ -39,6 +39,9 @@ interface Patches {
 
 function installPatches(tempDir: string, threads: number): Patches {
   const OriginalBlob = globalThis.Blob;
+  // Kept unbound on purpose: restore() must put back this exact function object, and Node's static
+  // URL.createObjectURL does not use `this`.
+  // eslint-disable-next-line @typescript-eslint/unbound-method
   const originalCreateObjectURL = URL.createObjectURL;
   const originalCpus = os.cpus;
   let fileCount = 0;
@@ -59,7 +62,7 @@ function installPatches(tempDir: string, threads: number): Patches {
   }
   const textOf = (b: unknown): string | undefined => (b instanceof RecordingBlob ? b[TEXT] : undefined);
 
-  globalThis.Blob = RecordingBlob as typeof Blob;
+  globalThis.Blob = RecordingBlob;
   URL.createObjectURL = (obj: Blob) => {
     const text = textOf(obj);
     return text === undefined ? originalCreateObjectURL(obj) : writeTemp(text);
@@ -69,11 +72,17 @@ function installPatches(tempDir: string, threads: number): Patches {
     set(this: Record<string, unknown>, value: unknown) {
       const text = textOf(value);
       const v = text === undefined ? value : writeTemp(ROLLUP_ALIASES + text);
-      Object.defineProperty(this, 'mainScriptUrlOrBlob', { value: v, writable: true, enumerable: true, configurable: true });
+      Object.defineProperty(this, 'mainScriptUrlOrBlob', {
+        value: v,
+        writable: true,
+        enumerable: true,
+        configurable: true,
+      });
     },
   });
   const cpus = originalCpus();
-  os.cpus = () => (cpus.length >= 2 * threads ? cpus : Array.from({ length: 2 * threads }, (_, i) => cpus[i % cpus.length]));
+  os.cpus = () =>
+    cpus.length >= 2 * threads ? cpus : Array.from({ length: 2 * threads }, (_, i) => cpus[i % cpus.length]);
 
   return {
     restore() {

@@ -1,5 +1,6 @@
-// Conv2D forward and both gradients against PyTorch (oracle/conv), through the registered
-// kernels, on cpu and wasm.
+// Conv2D forward and both gradients against PyTorch (the oracle's public cases, copied into
+// test/fixtures/conv/; packages/backend/README.md, "Conv gradients as forward convs"), through
+// the registered kernels, on cpu and wasm.
 import * as tf from '@tensorflow/tfjs';
 import { describe, expect, it } from 'vitest';
 import { useBackend } from '../src/testing.js';
@@ -19,7 +20,8 @@ for (const backend of ['cpu', 'wasm'] as const) {
           const x = fromStored(fx.inputs.x) as tf.Tensor4D;
           const w = fromStored(fx.inputs.filter) as tf.Tensor4D;
           const go = fromStored(fx.inputs.grad_output);
-          const conv = (a: tf.Tensor, b: tf.Tensor) => tf.conv2d(a as tf.Tensor4D, b as tf.Tensor4D, fx.params.strides, fx.params.padding);
+          const conv = (a: tf.Tensor, b: tf.Tensor) =>
+            tf.conv2d(a as tf.Tensor4D, b as tf.Tensor4D, fx.params.strides, fx.params.padding);
           const [gx, gw] = tf.grads((a: tf.Tensor, b: tf.Tensor) => tf.sum(tf.mul(conv(a, b), go)))([x, w]);
           expect(relErr(conv(x, w), fromStored(fx.outputs.y))).toBeLessThan(TOL);
           expect(relErr(gx, fromStored(fx.outputs.grad_x))).toBeLessThan(TOL);

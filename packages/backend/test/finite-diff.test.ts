@@ -39,7 +39,13 @@ const CASES: Case[] = [
   {
     name: 'conv2d 3x3 stride 2 explicit pads',
     inputs: () => [randomTensor([1, 8, 7, 2], 5), randomTensor([3, 3, 2, 2], 6)],
-    op: (x, w) => tf.conv2d(x as tf.Tensor4D, w as tf.Tensor4D, 2, [[0, 0], [1, 0], [2, 1], [0, 0]]),
+    op: (x, w) =>
+      tf.conv2d(x as tf.Tensor4D, w as tf.Tensor4D, 2, [
+        [0, 0],
+        [1, 0],
+        [2, 1],
+        [0, 0],
+      ]),
     wrt: [0, 1],
   },
   {
@@ -101,7 +107,15 @@ const CASES: Case[] = [
   {
     name: 'gatherND with duplicate rows',
     inputs: () => [randomTensor([4, 3, 2], 10)],
-    op: (x) => tf.gatherND(x, int([[1, 2], [3, 0], [1, 2]])),
+    op: (x) =>
+      tf.gatherND(
+        x,
+        int([
+          [1, 2],
+          [3, 0],
+          [1, 2],
+        ]),
+      ),
     wrt: [0],
   },
   {
@@ -112,7 +126,12 @@ const CASES: Case[] = [
   },
   {
     name: 'topk values',
-    inputs: () => [tf.tensor([[0.3, -1.2, 2.5, 0.9, -0.4], [1.1, 0.2, -0.7, 3.0, 0.5]])],
+    inputs: () => [
+      tf.tensor([
+        [0.3, -1.2, 2.5, 0.9, -0.4],
+        [1.1, 0.2, -0.7, 3.0, 0.5],
+      ]),
+    ],
     op: (x) => tf.topk(x, 3).values,
     wrt: [0],
   },
@@ -187,7 +206,23 @@ const CASES: Case[] = [
   {
     name: 'pad + tile + slice + resizeBilinear',
     inputs: () => [randomTensor([1, 3, 4, 2], 13)],
-    op: (x) => tf.image.resizeBilinear(tf.slice(tf.tile(tf.pad(x, [[0, 0], [1, 0], [0, 2], [0, 0]]), [1, 2, 1, 1]), [0, 1, 1, 0], [1, 6, 4, 2]) as tf.Tensor4D, [5, 5]),
+    op: (x) =>
+      tf.image.resizeBilinear(
+        tf.slice(
+          tf.tile(
+            tf.pad(x, [
+              [0, 0],
+              [1, 0],
+              [0, 2],
+              [0, 0],
+            ]),
+            [1, 2, 1, 1],
+          ),
+          [0, 1, 1, 0],
+          [1, 6, 4, 2],
+        ) as tf.Tensor4D,
+        [5, 5],
+      ),
     wrt: [0],
   },
 ];
@@ -236,7 +271,9 @@ describe('UnsortedSegmentSum on wasm', () => {
   it('matches cpu, drops out-of-range ids, sums duplicates', async () => {
     const run = async (backend: 'cpu' | 'wasm') => {
       await useBackend(backend);
-      return tf.tidy(() => tf.unsortedSegmentSum(randomTensor([5, 3], 14), int([2, 0, 2, 7, -1]) as tf.Tensor1D, 4).arraySync());
+      return tf.tidy(() =>
+        tf.unsortedSegmentSum(randomTensor([5, 3], 14), int([2, 0, 2, 7, -1]) as tf.Tensor1D, 4).arraySync(),
+      );
     };
     const cpu = await run('cpu');
     const wasm = await run('wasm');

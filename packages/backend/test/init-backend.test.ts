@@ -39,7 +39,9 @@ describe('initBackend', () => {
     const info = await initBackend({ backend: 'cpu', log: false });
     expect(info).toMatchObject({ name: 'cpu', threads: 1, skipped: [] });
     expect(tf.getBackend()).toBe('cpu');
-    const g = tf.grad((x: tf.Tensor) => tf.sum(tf.conv2d(x as tf.Tensor4D, tf.ones([3, 3, 1, 1]) as tf.Tensor4D, 2, 'same')))(tf.ones([1, 4, 4, 1]));
+    const g = tf.grad((x: tf.Tensor) =>
+      tf.sum(tf.conv2d(x as tf.Tensor4D, tf.ones([3, 3, 1, 1]) as tf.Tensor4D, 2, 'same')),
+    )(tf.ones([1, 4, 4, 1]));
     // 3×3 ones, stride 2, same on 4×4: pads (0, 1), so rows/cols 0..3 are covered 1, 1, 2, 1 times.
     expect(Array.from(g.dataSync())).toEqual([1, 1, 2, 1, 1, 1, 2, 1, 2, 2, 4, 2, 1, 1, 2, 1]);
   });
@@ -53,10 +55,14 @@ describe('initBackend', () => {
   it('rejects bad thread counts and threads on a non-wasm backend', async () => {
     await expect(initBackend({ threads: 0, log: false })).rejects.toThrow(/threads must be an integer from 1 to 8/);
     await expect(initBackend({ threads: 1.5, log: false })).rejects.toThrow(/threads must be an integer/);
-    await expect(initBackend({ backend: 'cpu', threads: 2, log: false })).rejects.toThrow(/applies to the wasm backend only/);
+    await expect(initBackend({ backend: 'cpu', threads: 2, log: false })).rejects.toThrow(
+      /applies to the wasm backend only/,
+    );
   });
 
   it('refuses threads once wasm is already initialised (threads must come first)', async () => {
-    await expect(initBackend({ backend: 'wasm', threads: 2, log: false })).rejects.toThrow(/wasm threads must be set before/);
+    await expect(initBackend({ backend: 'wasm', threads: 2, log: false })).rejects.toThrow(
+      /wasm threads must be set before/,
+    );
   });
 });

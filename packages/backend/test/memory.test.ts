@@ -5,9 +5,18 @@ import { describe, expect, it } from 'vitest';
 import { useBackend } from '../src/testing.js';
 import { randomTensor } from './helpers/numeric.js';
 
-const run = (name: string, inputs: tf.NamedTensorMap, attrs: object) => tf.engine().runKernel(name, inputs, attrs as tf.NamedAttrMap) as tf.Tensor;
+const run = (name: string, inputs: tf.NamedTensorMap, attrs: object) =>
+  tf.engine().runKernel(name, inputs, attrs as tf.NamedAttrMap) as tf.Tensor;
 
-function invocations(x: tf.Tensor4D, w: tf.Tensor4D, dy: tf.Tensor4D, dw: tf.Tensor4D, dyd: tf.Tensor4D, a: tf.Tensor2D, b: tf.Tensor2D): [string, () => tf.Tensor][] {
+function invocations(
+  x: tf.Tensor4D,
+  w: tf.Tensor4D,
+  dy: tf.Tensor4D,
+  dw: tf.Tensor4D,
+  dyd: tf.Tensor4D,
+  a: tf.Tensor2D,
+  b: tf.Tensor2D,
+): [string, () => tf.Tensor][] {
   const conv = { strides: 2, pad: 'same', dataFormat: 'NHWC' };
   const pool = { filterSize: 3, strides: 2, pad: 1 };
   const pooled = tf.maxPool(x, 3, 2, 1);
@@ -15,11 +24,27 @@ function invocations(x: tf.Tensor4D, w: tf.Tensor4D, dy: tf.Tensor4D, dw: tf.Ten
   return [
     ['Conv2DBackpropInput', () => run('Conv2DBackpropInput', { dy, filter: w }, { ...conv, inputShape: x.shape })],
     ['Conv2DBackpropFilter', () => run('Conv2DBackpropFilter', { x, dy }, { ...conv, filterShape: w.shape })],
-    ['DepthwiseConv2dNativeBackpropInput', () => run('DepthwiseConv2dNativeBackpropInput', { dy: dyd, filter: dw }, { ...conv, dilations: 1, inputShape: x.shape })],
-    ['DepthwiseConv2dNativeBackpropFilter', () => run('DepthwiseConv2dNativeBackpropFilter', { x, dy: dyd }, { ...conv, dilations: 1, filterShape: dw.shape })],
+    [
+      'DepthwiseConv2dNativeBackpropInput',
+      () =>
+        run(
+          'DepthwiseConv2dNativeBackpropInput',
+          { dy: dyd, filter: dw },
+          { ...conv, dilations: 1, inputShape: x.shape },
+        ),
+    ],
+    [
+      'DepthwiseConv2dNativeBackpropFilter',
+      () =>
+        run('DepthwiseConv2dNativeBackpropFilter', { x, dy: dyd }, { ...conv, dilations: 1, filterShape: dw.shape }),
+    ],
     ['MaxPoolGrad', () => run('MaxPoolGrad', { dy: pooled, input: x, output: pooled }, pool)],
     ['AvgPoolGrad', () => run('AvgPoolGrad', { dy: pooled, input: x }, pool)],
-    ['ResizeNearestNeighborGrad', () => run('ResizeNearestNeighborGrad', { images: pooled, dy: x }, { alignCorners: false, halfPixelCenters: false })],
+    [
+      'ResizeNearestNeighborGrad',
+      () =>
+        run('ResizeNearestNeighborGrad', { images: pooled, dy: x }, { alignCorners: false, halfPixelCenters: false }),
+    ],
     ['ResizeBilinearGrad', () => run('ResizeBilinearGrad', { images: pooled, dy: x }, { alignCorners: false })],
     ['BatchMatMul (transposeB)', () => tf.matMul(a, b, false, true)],
     ['UnsortedSegmentSum', () => tf.unsortedSegmentSum(a, segmentIds, 2)],

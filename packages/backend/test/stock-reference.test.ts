@@ -23,10 +23,54 @@ const CONV_CASES: ConvCase[] = [
   { name: '3x3 s2 same even', x: [1, 8, 10, 2], filter: [3, 3, 2, 3], strides: 2, pad: 'same' },
   { name: '3x3 s2 valid', x: [1, 10, 9, 2], filter: [3, 3, 2, 2], strides: 2, pad: 'valid' },
   { name: '1x1 s2 valid (ResNet downsample)', x: [2, 8, 7, 4], filter: [1, 1, 4, 3], strides: 2, pad: 'valid' },
-  { name: '7x7 s2 explicit 3 (ResNet stem)', x: [1, 16, 15, 3], filter: [7, 7, 3, 4], strides: 2, pad: [[0, 0], [3, 3], [3, 3], [0, 0]] },
-  { name: '3x3 s2 explicit asymmetric', x: [1, 9, 8, 2], filter: [3, 3, 2, 3], strides: 2, pad: [[0, 0], [0, 1], [1, 0], [0, 0]] },
-  { name: '3x3 s1 explicit pads > filter', x: [1, 5, 6, 2], filter: [3, 3, 2, 2], strides: 1, pad: [[0, 0], [4, 3], [0, 5], [0, 0]] },
-  { name: '3x3 s2 explicit pads > filter', x: [1, 5, 6, 2], filter: [3, 3, 2, 3], strides: 2, pad: [[0, 0], [0, 5], [4, 0], [0, 0]] },
+  {
+    name: '7x7 s2 explicit 3 (ResNet stem)',
+    x: [1, 16, 15, 3],
+    filter: [7, 7, 3, 4],
+    strides: 2,
+    pad: [
+      [0, 0],
+      [3, 3],
+      [3, 3],
+      [0, 0],
+    ],
+  },
+  {
+    name: '3x3 s2 explicit asymmetric',
+    x: [1, 9, 8, 2],
+    filter: [3, 3, 2, 3],
+    strides: 2,
+    pad: [
+      [0, 0],
+      [0, 1],
+      [1, 0],
+      [0, 0],
+    ],
+  },
+  {
+    name: '3x3 s1 explicit pads > filter',
+    x: [1, 5, 6, 2],
+    filter: [3, 3, 2, 2],
+    strides: 1,
+    pad: [
+      [0, 0],
+      [4, 3],
+      [0, 5],
+      [0, 0],
+    ],
+  },
+  {
+    name: '3x3 s2 explicit pads > filter',
+    x: [1, 5, 6, 2],
+    filter: [3, 3, 2, 3],
+    strides: 2,
+    pad: [
+      [0, 0],
+      [0, 5],
+      [4, 0],
+      [0, 0],
+    ],
+  },
   { name: '2x4 s2 same, rectangular filter', x: [1, 9, 10, 2], filter: [2, 4, 2, 3], strides: 2, pad: 'same' },
 ];
 
@@ -38,7 +82,14 @@ const TOL = 1e-5; // relative to the gradient scale; observed ≤ 1e-6
  * nearest ×2 upsampling added to a 1×1 lateral, loss Σ y².
  */
 function miniNet(x: tf.Tensor, w1: tf.Tensor, w2: tf.Tensor, w3: tf.Tensor, wl: tf.Tensor): tf.Scalar {
-  const c1 = tf.relu(tf.conv2d(x as tf.Tensor4D, w1 as tf.Tensor4D, 2, [[0, 0], [3, 3], [3, 3], [0, 0]]));
+  const c1 = tf.relu(
+    tf.conv2d(x as tf.Tensor4D, w1 as tf.Tensor4D, 2, [
+      [0, 0],
+      [3, 3],
+      [3, 3],
+      [0, 0],
+    ]),
+  );
   const p1 = tf.maxPool(c1, 3, 2, 1);
   const c2 = tf.relu(tf.conv2d(p1, w2 as tf.Tensor4D, 1, 'same'));
   const c3 = tf.conv2d(c2, w3 as tf.Tensor4D, 2, 'valid');
@@ -56,7 +107,8 @@ const miniInputs = () => [
 let miniStock: tf.Tensor[] = [];
 
 /** NCHW conv (cpu only: the wasm Conv2D kernel is NHWC-only). */
-const nchwLoss = (a: tf.Tensor, b: tf.Tensor) => tf.sum(tf.square(tf.conv2d(a as tf.Tensor4D, b as tf.Tensor4D, 2, 'same', 'NCHW')));
+const nchwLoss = (a: tf.Tensor, b: tf.Tensor) =>
+  tf.sum(tf.square(tf.conv2d(a as tf.Tensor4D, b as tf.Tensor4D, 2, 'same', 'NCHW')));
 const nchwInputs = () => [randomTensor([2, 3, 9, 8], 80), randomTensor([3, 3, 3, 4], 81)];
 let nchwStock: tf.Tensor[] = [];
 
@@ -71,14 +123,16 @@ function depthwiseCase(c: (typeof DEPTHWISE_CASES)[number], i: number) {
   const x = randomTensor(c.x, 90 + i);
   const w = randomTensor(c.filter, 95 + i);
   const go = randomTensor(tf.depthwiseConv2d(x as tf.Tensor4D, w as tf.Tensor4D, c.strides, c.pad).shape, 99 + i);
-  const loss = (a: tf.Tensor, b: tf.Tensor) => tf.sum(tf.mul(tf.depthwiseConv2d(a as tf.Tensor4D, b as tf.Tensor4D, c.strides, c.pad), go));
+  const loss = (a: tf.Tensor, b: tf.Tensor) =>
+    tf.sum(tf.mul(tf.depthwiseConv2d(a as tf.Tensor4D, b as tf.Tensor4D, c.strides, c.pad), go));
   return { loss, inputs: [x, w] };
 }
 const stock = new Map<string, { dx: tf.Tensor; dw: tf.Tensor; dxT: tf.Tensor; dwT: tf.Tensor }>();
 const gatherStock = new Map<string, tf.Tensor>();
 
 function convLoss(c: ConvCase, go: tf.Tensor) {
-  return (x: tf.Tensor, w: tf.Tensor) => tf.sum(tf.mul(tf.conv2d(x as tf.Tensor4D, w as tf.Tensor4D, c.strides, c.pad), go));
+  return (x: tf.Tensor, w: tf.Tensor) =>
+    tf.sum(tf.mul(tf.conv2d(x as tf.Tensor4D, w as tf.Tensor4D, c.strides, c.pad), go));
 }
 
 function convInputs(c: ConvCase, i: number) {
@@ -91,12 +145,31 @@ function convInputs(c: ConvCase, i: number) {
 /** conv2dTranspose(dy, filter): its forward is Conv2DBackpropInput, its gradient needs both. */
 function transposeLoss(c: ConvCase, go: tf.Tensor) {
   return (dy: tf.Tensor, w: tf.Tensor) =>
-    tf.sum(tf.mul(tf.conv2dTranspose(dy as tf.Tensor4D, w as tf.Tensor4D, c.x as [number, number, number, number], c.strides, c.pad), go));
+    tf.sum(
+      tf.mul(
+        tf.conv2dTranspose(
+          dy as tf.Tensor4D,
+          w as tf.Tensor4D,
+          c.x as [number, number, number, number],
+          c.strides,
+          c.pad,
+        ),
+        go,
+      ),
+    );
 }
 
 const GATHER_CASES = [
   { name: 'axis 0 with duplicates', x: [6, 3], idx: [4, 0, 4, 2, 4], axis: 0 },
-  { name: 'axis 1, 2-D indices', x: [3, 5, 2], idx: [[1, 3], [3, 0]], axis: 1 },
+  {
+    name: 'axis 1, 2-D indices',
+    x: [3, 5, 2],
+    idx: [
+      [1, 3],
+      [3, 0],
+    ],
+    axis: 1,
+  },
   { name: 'axis -1', x: [2, 3, 4], idx: [3, 3, 1], axis: -1 },
 ];
 
@@ -167,7 +240,12 @@ for (const backend of ['cpu', 'wasm'] as const) {
       const { x, w, go } = convInputs(c, 2);
       const bias = tf.zeros([c.filter[3]]);
       const loss = (a: tf.Tensor, b: tf.Tensor) =>
-        tf.sum(tf.mul(tf.fused.conv2d({ x: a as tf.Tensor4D, filter: b as tf.Tensor4D, strides: c.strides, pad: c.pad, bias }), go));
+        tf.sum(
+          tf.mul(
+            tf.fused.conv2d({ x: a as tf.Tensor4D, filter: b as tf.Tensor4D, strides: c.strides, pad: c.pad, bias }),
+            go,
+          ),
+        );
       const [dx, dw] = tf.grads(loss)([x, w]);
       expect(relErr(dx, ref.dx)).toBeLessThan(TOL);
       expect(relErr(dw, ref.dw)).toBeLessThan(TOL);

@@ -13,7 +13,10 @@ interface ChildResult {
 }
 
 function runChild(threads: number): ChildResult {
-  const r = spawnSync(process.execPath, ['--import', 'tsx', CHILD, String(threads)], { encoding: 'utf8', timeout: 90_000 });
+  const r = spawnSync(process.execPath, ['--import', 'tsx', CHILD, String(threads)], {
+    encoding: 'utf8',
+    timeout: 90_000,
+  });
   if (r.status !== 0) throw new Error(`threads-child ${threads} failed (${r.status}): ${r.stderr}`);
   const line = r.stdout.trim().split('\n').pop() ?? '';
   return JSON.parse(line) as ChildResult;

@@ -58,8 +58,15 @@ function cocoValCase(): Case {
   return {
     name: 'synthetic COCO-val size (5k img, 500k det)',
     ...files,
-    // oracle/peers.md: kept-back 5,000-image scenario, 36,436 GT, 500,000 detections, 80 categories
-    pycocotools: { loadS: 3.75, evaluateS: 60.6, accumulateS: 19.6, totalS: 3.75 + 80.2, source: 'shared/oracle/peers.md (kept-back 5,000-image scenario)' },
+    // pycocotools on the oracle's kept-back 5,000-image scenario (36,436 GT, 500,000 detections,
+    // 80 categories): packages/coco-eval/README.md, "Benchmark".
+    pycocotools: {
+      loadS: 3.75,
+      evaluateS: 60.6,
+      accumulateS: 19.6,
+      totalS: 3.75 + 80.2,
+      source: 'shared/oracle/peers.md (kept-back 5,000-image scenario)',
+    },
   };
 }
 
@@ -75,18 +82,28 @@ interface RunResult {
 
 function runOnce(c: Case, timingFile: string): RunResult {
   const start = performance.now();
-  const child = spawnSync(process.execPath, [BIN, '--gt', c.gt, '--dt', c.dt, '--timing-json', timingFile], { encoding: 'utf8' });
+  const child = spawnSync(process.execPath, [BIN, '--gt', c.gt, '--dt', c.dt, '--timing-json', timingFile], {
+    encoding: 'utf8',
+  });
   const wallS = (performance.now() - start) / 1000;
   if (child.status !== 0) throw new Error(`apdet-eval failed on ${c.name}:\n${child.stderr}`);
   const t = JSON.parse(readFileSync(timingFile, 'utf8'));
-  return { wallS, loadS: t.loadS, evaluateS: t.evaluateS, accumulateS: t.accumulateS, summarizeS: t.summarizeS, cpuS: t.cpuS, maxRssMiB: t.maxRssMiB };
+  return {
+    wallS,
+    loadS: t.loadS,
+    evaluateS: t.evaluateS,
+    accumulateS: t.accumulateS,
+    summarizeS: t.summarizeS,
+    cpuS: t.cpuS,
+    maxRssMiB: t.maxRssMiB,
+  };
 }
 
-const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 
 function main(): void {
   const timingFile = path.join(tmpdir(), `apdet-coco-eval-bench-${process.pid}.json`);
-  const loadBefore = loadavg()[0]!;
+  const loadBefore = loadavg()[0];
   const cases = [p14Case(), cocoValCase()].map((c) => {
     const all = Array.from({ length: runs }, () => runOnce(c, timingFile));
     const med = (k: keyof RunResult) => median(all.map((r) => r[k]));
@@ -94,7 +111,15 @@ function main(): void {
     return {
       name: c.name,
       runs: all,
-      median: { wallS, loadS: med('loadS'), evaluateS: med('evaluateS'), accumulateS: med('accumulateS'), summarizeS: med('summarizeS'), cpuS: med('cpuS'), maxRssMiB: med('maxRssMiB') },
+      median: {
+        wallS,
+        loadS: med('loadS'),
+        evaluateS: med('evaluateS'),
+        accumulateS: med('accumulateS'),
+        summarizeS: med('summarizeS'),
+        cpuS: med('cpuS'),
+        maxRssMiB: med('maxRssMiB'),
+      },
       pycocotools: c.pycocotools,
       speedupWholeProcess: c.pycocotools.totalS / wallS,
     };
@@ -102,7 +127,13 @@ function main(): void {
   const report = {
     command: 'pnpm exec tsx packages/coco-eval/bench/cli-bench.ts',
     date: new Date().toISOString(),
-    machine: { cpus: cpus().length, cpuModel: cpus()[0]?.model, node: process.version, loadavg1Before: loadBefore, loadavg1After: loadavg()[0] },
+    machine: {
+      cpus: cpus().length,
+      cpuModel: cpus()[0]?.model,
+      node: process.version,
+      loadavg1Before: loadBefore,
+      loadavg1After: loadavg()[0],
+    },
     note: 'Whole-process wall time of apdet-eval (median of runs). Taken on a shared 2-core machine with other jobs running; pycocotools numbers are from the oracle (same machine type, full core).',
     cases,
   };
@@ -111,14 +142,20 @@ function main(): void {
   printTable(cases);
 }
 
-function printTable(cases: { name: string; median: RunResult; pycocotools: PycocotoolsTiming; speedupWholeProcess: number }[]): void {
+function printTable(
+  cases: { name: string; median: RunResult; pycocotools: PycocotoolsTiming; speedupWholeProcess: number }[],
+): void {
   const f = (v: number) => v.toFixed(2).padStart(7);
-  console.log(`| case | process wall (s) | process CPU (s) | load | evaluate | accumulate | summarize | peak RSS (MiB) | pycocotools total (load / eval / acc) | speed-up (wall) |`);
+  console.log(
+    `| case | process wall (s) | process CPU (s) | load | evaluate | accumulate | summarize | peak RSS (MiB) | pycocotools total (load / eval / acc) | speed-up (wall) |`,
+  );
   console.log(`| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |`);
   for (const c of cases) {
     const m = c.median;
     const p = c.pycocotools;
-    console.log(`| ${c.name} | ${f(m.wallS)} | ${f(m.cpuS)} | ${f(m.loadS)} | ${f(m.evaluateS)} | ${f(m.accumulateS)} | ${f(m.summarizeS)} | ${m.maxRssMiB.toFixed(0)} | ${p.totalS.toFixed(1)} (${p.loadS.toFixed(2)} / ${p.evaluateS.toFixed(1)} / ${p.accumulateS.toFixed(1)}) | ${c.speedupWholeProcess.toFixed(1)}× |`);
+    console.log(
+      `| ${c.name} | ${f(m.wallS)} | ${f(m.cpuS)} | ${f(m.loadS)} | ${f(m.evaluateS)} | ${f(m.accumulateS)} | ${f(m.summarizeS)} | ${m.maxRssMiB.toFixed(0)} | ${p.totalS.toFixed(1)} (${p.loadS.toFixed(2)} / ${p.evaluateS.toFixed(1)} / ${p.accumulateS.toFixed(1)}) | ${c.speedupWholeProcess.toFixed(1)}× |`,
+    );
   }
 }
 

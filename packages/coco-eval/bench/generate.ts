@@ -8,7 +8,12 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { generateSynthetic } from './synthetic.js';
 
-export function writeSynthetic(outDir: string, images = 5000, detectionsPerImage = 100, seed = 20261124): { gt: string; dt: string } {
+export function writeSynthetic(
+  outDir: string,
+  images = 5000,
+  detectionsPerImage = 100,
+  seed = 20261124,
+): { gt: string; dt: string } {
   const { gt, dt } = generateSynthetic({ seed, images, categories: 80, detectionsPerImage });
   mkdirSync(outDir, { recursive: true });
   const files = { gt: path.join(outDir, 'gt.json'), dt: path.join(outDir, 'dt.json') };

@@ -5,6 +5,8 @@
  * background false positives, a fixed number of detections per image). No oracle: used for
  * speed and for invariance tests.
  */
+import { Rng } from '@apdet/rng';
+
 export interface SyntheticOptions {
   readonly seed: number;
   readonly images: number;
@@ -17,24 +19,13 @@ export interface SyntheticCoco {
   readonly dt: { image_id: number; category_id: number; bbox: number[]; score: number }[];
 }
 
-/** mulberry32: a tiny, well-mixed 32-bit PRNG, so runs are reproducible everywhere. */
-export function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 const COCO_MISSING_IDS = new Set([12, 26, 29, 30, 45, 66, 68, 69, 71, 83]);
 const round = (v: number, digits: number) => Math.round(v * 10 ** digits) / 10 ** digits;
 
 export function generateSynthetic(options: SyntheticOptions): SyntheticCoco {
-  const random = rng(options.seed);
-  const pick = <T>(xs: readonly T[]): T => xs[Math.floor(random() * xs.length)]!;
+  const rng = Rng.from(options.seed); // the project's one PRNG, so runs are reproducible everywhere
+  const random = () => rng.next();
+  const pick = <T>(xs: readonly T[]): T => xs[Math.floor(random() * xs.length)];
   const categoryIds: number[] = [];
   for (let id = 1; categoryIds.length < options.categories; id++) if (!COCO_MISSING_IDS.has(id)) categoryIds.push(id);
   const imageIds = new Set<number>();
@@ -59,13 +50,30 @@ export function generateSynthetic(options: SyntheticOptions): SyntheticCoco {
       const bbox = box();
       const categoryId = pick(present);
       const iscrowd = random() < 0.01 ? 1 : 0;
-      annotations.push({ id: annId++, image_id: imageId, category_id: categoryId, bbox, area: round(bbox[2]! * bbox[3]! * (0.5 + 0.45 * random()), 2), iscrowd });
+      annotations.push({
+        id: annId++,
+        image_id: imageId,
+        category_id: categoryId,
+        bbox,
+        area: round(bbox[2] * bbox[3] * (0.5 + 0.45 * random()), 2),
+        iscrowd,
+      });
       const hits = random() < 0.85 ? 1 + Math.floor(random() * 3) : 0;
       for (let h = 0; h < hits && dets.length < options.detectionsPerImage; h++) {
         const j = () => 1 + (random() - 0.5) * 0.3;
-        const jittered = [bbox[0]! + (random() - 0.5) * 0.15 * bbox[2]!, bbox[1]! + (random() - 0.5) * 0.15 * bbox[3]!, bbox[2]! * j(), bbox[3]! * j()].map((v) => round(Math.max(0, v), 2));
+        const jittered = [
+          bbox[0] + (random() - 0.5) * 0.15 * bbox[2],
+          bbox[1] + (random() - 0.5) * 0.15 * bbox[3],
+          bbox[2] * j(),
+          bbox[3] * j(),
+        ].map((v) => round(Math.max(0, v), 2));
         const confused = random() < 0.1;
-        dets.push({ image_id: imageId, category_id: confused ? pick(categoryIds) : categoryId, bbox: jittered, score: round(0.3 + 0.7 * random(), 4) });
+        dets.push({
+          image_id: imageId,
+          category_id: confused ? pick(categoryIds) : categoryId,
+          bbox: jittered,
+          score: round(0.3 + 0.7 * random(), 4),
+        });
       }
     }
     while (dets.length < options.detectionsPerImage) {

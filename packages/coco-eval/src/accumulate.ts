@@ -22,7 +22,13 @@ export interface Accumulated {
  * stable descending-score order (ties: image id order, then rank in the image) once; each
  * maxDet is a filter on the per-image rank, so nothing is re-sorted per (area, maxDet).
  */
-export function accumulateMatches(dt: Detections, cells: Cells, table: MatchTable, params: EvalParams, K: number): Accumulated {
+export function accumulateMatches(
+  dt: Detections,
+  cells: Cells,
+  table: MatchTable,
+  params: EvalParams,
+  K: number,
+): Accumulated {
   const T = params.iouThrs.length;
   const R = params.recThrs.length;
   const A = params.areaRanges.length;
@@ -32,28 +38,40 @@ export function accumulateMatches(dt: Detections, cells: Cells, table: MatchTabl
   const scores = new Float64Array(T * R * K * A * M).fill(-1);
   const N = table.numDets;
   const positionScore = new Float64Array(N);
-  for (let p = 0; p < N; p++) positionScore[p] = dt.scores[cells.dtOrder[p]!]!;
+  for (let p = 0; p < N; p++) positionScore[p] = dt.scores[cells.dtOrder[p]]!;
 
   const buffers = new Buffers();
   for (let k = 0; k < K; k++) {
-    const s = cells.dtStart[cells.blockStart[k]!]!;
-    const n = cells.dtStart[cells.blockStart[k + 1]!]! - s;
+    const s = cells.dtStart[cells.blockStart[k]];
+    const n = cells.dtStart[cells.blockStart[k + 1]] - s;
     buffers.ensure(n);
     const { sorted, scratch, kept } = buffers;
     for (let i = 0; i < n; i++) sorted[i] = s + i;
     stableSortDescending(sorted, 0, n, positionScore, scratch);
     for (let m = 0; m < M; m++) {
-      const maxDet = params.maxDets[m]!;
+      const maxDet = params.maxDets[m];
       let nd = 0;
-      for (let i = 0; i < n; i++) if (table.rank[sorted[i]!]! < maxDet) kept[nd++] = sorted[i]!;
+      for (let i = 0; i < n; i++) if (table.rank[sorted[i]] < maxDet) kept[nd++] = sorted[i]!;
       for (let a = 0; a < A; a++) {
-        const npig = table.nonIgnoredGt[k * A + a]!;
+        const npig = table.nonIgnoredGt[k * A + a];
         if (npig === 0) continue;
         for (let t = 0; t < T; t++) {
           const cell = (k * A + a) * M + m;
           const tpCount = prAtTruePositives(table.outcome, (a * T + t) * N, kept, nd, buffers);
           recall[t * K * A * M + cell] = nd > 0 ? tpCount / npig : 0;
-          sampleAtRecallThresholds(params.recThrs, npig, tpCount, nd, buffers, kept, positionScore, precision, scores, t * R * K * A * M + cell, K * A * M);
+          sampleAtRecallThresholds(
+            params.recThrs,
+            npig,
+            tpCount,
+            nd,
+            buffers,
+            kept,
+            positionScore,
+            precision,
+            scores,
+            t * R * K * A * M + cell,
+            K * A * M,
+          );
         }
       }
     }
@@ -92,7 +110,7 @@ function prAtTruePositives(outcome: Uint8Array, base: number, kept: Int32Array, 
   let tp = 0;
   let fp = 0;
   for (let i = 0; i < nd; i++) {
-    const o = outcome[base + kept[i]!];
+    const o = outcome[base + kept[i]];
     if (o === FALSE_POSITIVE) fp++;
     else if (o === TRUE_POSITIVE) {
       tp++;
@@ -100,7 +118,8 @@ function prAtTruePositives(outcome: Uint8Array, base: number, kept: Int32Array, 
       b.tpPrecision[tp] = tp / (fp + tp + EPS);
     }
   }
-  for (let c = tp - 1; c >= 1; c--) if (b.tpPrecision[c + 1]! > b.tpPrecision[c]!) b.tpPrecision[c] = b.tpPrecision[c + 1]!;
+  for (let c = tp - 1; c >= 1; c--)
+    if (b.tpPrecision[c + 1] > b.tpPrecision[c]) b.tpPrecision[c] = b.tpPrecision[c + 1]!;
   return tp;
 }
 
@@ -124,7 +143,7 @@ function sampleAtRecallThresholds(
 ): void {
   let c = 0;
   for (let r = 0; r < recThrs.length; r++) {
-    const thr = recThrs[r]!;
+    const thr = recThrs[r];
     // smallest recall level c/npig (computed as pycocotools does) that reaches thr
     while (c <= tp && c / npig < thr) c++;
     const at = base + r * stride;
@@ -133,11 +152,11 @@ function sampleAtRecallThresholds(
       scores[at] = 0;
     } else if (c === 0) {
       // rc[0] >= 0 always: index 0; the envelope there is the max over every true positive
-      precision[at] = tp > 0 ? b.tpPrecision[1]! : 0;
-      scores[at] = positionScore[kept[0]!]!;
+      precision[at] = tp > 0 ? b.tpPrecision[1] : 0;
+      scores[at] = positionScore[kept[0]]!;
     } else {
       precision[at] = b.tpPrecision[c]!;
-      scores[at] = positionScore[kept[b.tpAt[c]!]!]!;
+      scores[at] = positionScore[kept[b.tpAt[c]]]!;
     }
   }
 }

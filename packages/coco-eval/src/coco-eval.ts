@@ -25,7 +25,7 @@ export interface Evaluation {
  */
 export function evaluate(gt: GroundTruth, dt: Detections, options: EvalOptions = {}): Evaluation {
   const params = resolveParams(options);
-  const maxDet = params.maxDets[params.maxDets.length - 1]!;
+  const maxDet = params.maxDets[params.maxDets.length - 1];
   const cells = buildCells(gt, dt, params.useCats, maxDet);
   const table = matchAll(gt, dt, cells, params);
   return { gt, dt, params, cells, table, K: params.useCats ? gt.categoryIds.length : 1 };
@@ -59,7 +59,12 @@ export function summarize(evaluation: Evaluation, acc: Accumulated): CocoEvalRes
     scores: { data: acc.scores, shape: [T, R, K, A, M] },
     perCategory: buildPerCategory(acc, params, categoryIds, categoryNames),
     warnings: [...gt.warnings, ...dt.warnings],
-    counts: { images: gt.imageIds.length, categories: gt.categoryIds.length, groundTruths: gt.count, detections: dt.count },
+    counts: {
+      images: gt.imageIds.length,
+      categories: gt.categoryIds.length,
+      groundTruths: gt.count,
+      detections: dt.count,
+    },
   };
 }
 

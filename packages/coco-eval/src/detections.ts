@@ -34,7 +34,10 @@ export function loadDetections(json: unknown, gt: GroundTruth): Detections {
   if (!Array.isArray(json)) {
     const looksLikeGt = typeof json === 'object' && json !== null && 'annotations' in json;
     const hint = looksLikeGt ? ' (this looks like a COCO instances file, not a results list)' : '';
-    throw new CocoInputError(`expected a JSON array of detections [{image_id, category_id, bbox, score}], got ${show(json)}${hint}`, PART);
+    throw new CocoInputError(
+      `expected a JSON array of detections [{image_id, category_id, bbox, score}], got ${show(json)}${hint}`,
+      PART,
+    );
   }
   const n = json.length;
   const boxes = new Float64Array(4 * n);
@@ -65,7 +68,12 @@ export function loadDetections(json: unknown, gt: GroundTruth): Detections {
     kept++;
   }
   const warnings: CocoWarning[] = [];
-  unknownCategory.flush(warnings, PART, 'unknown-category', (c) => `${c} detection(s) with category ids not in the ground truth were ignored, as pycocotools does`);
+  unknownCategory.flush(
+    warnings,
+    PART,
+    'unknown-category',
+    (c) => `${c} detection(s) with category ids not in the ground truth were ignored, as pycocotools does`,
+  );
   return {
     count: kept,
     boxes: boxes.subarray(0, 4 * kept),

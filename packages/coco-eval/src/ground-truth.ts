@@ -37,7 +37,10 @@ const PART = 'groundTruth' as const;
 export function loadGroundTruth(json: unknown): GroundTruth {
   if (typeof json !== 'object' || json === null || Array.isArray(json)) {
     const hint = Array.isArray(json) ? ' (an array looks like a detections/results file)' : '';
-    throw new CocoInputError(`expected a COCO instances object {images, categories, annotations}, got ${show(json)}${hint}`, PART);
+    throw new CocoInputError(
+      `expected a COCO instances object {images, categories, annotations}, got ${show(json)}${hint}`,
+      PART,
+    );
   }
   const root = json as Record<string, unknown>;
   const warnings: CocoWarning[] = [];
@@ -76,12 +79,22 @@ function readIds(root: Record<string, unknown>, key: 'images' | 'categories', wa
     nameOf.set(id, typeof record.name === 'string' ? record.name : undefined);
   });
   const what = key === 'images' ? 'image' : 'category';
-  duplicates.flush(warnings, PART, key === 'images' ? 'duplicate-image' : 'duplicate-category', (n) => `${n} duplicate ${what} id(s) merged`);
+  duplicates.flush(
+    warnings,
+    PART,
+    key === 'images' ? 'duplicate-image' : 'duplicate-category',
+    (n) => `${n} duplicate ${what} id(s) merged`,
+  );
   const ids = [...nameOf.keys()].sort((a, b) => a - b);
   return { ids, names: ids.map((id) => nameOf.get(id)), index: new Map(ids.map((id, i) => [id, i])) };
 }
 
-function readAnnotations(anns: unknown[], imageIndex: Map<number, number>, categoryIndex: Map<number, number>, warnings: CocoWarning[]) {
+function readAnnotations(
+  anns: unknown[],
+  imageIndex: Map<number, number>,
+  categoryIndex: Map<number, number>,
+  warnings: CocoWarning[],
+) {
   const n = anns.length;
   const boxes = new Float64Array(4 * n);
   const areas = new Float64Array(n);
@@ -105,7 +118,8 @@ function readAnnotations(anns: unknown[], imageIndex: Map<number, number>, categ
     const isCrowd = readCrowd(record, where);
     // pycocotools keys annotations by id: a repeated id silently replaces the earlier record.
     const first = seenIds.get(id);
-    if (first !== undefined) fail(PART, where, `duplicate annotation id ${id} (also annotations[${first}]); ids must be unique`);
+    if (first !== undefined)
+      fail(PART, where, `duplicate annotation id ${id} (also annotations[${first}]); ids must be unique`);
     seenIds.set(id, i);
     const img = imageIndex.get(imageId);
     const cat = categoryIndex.get(categoryId);
@@ -124,8 +138,18 @@ function readAnnotations(anns: unknown[], imageIndex: Map<number, number>, categ
     category[kept] = cat;
     kept++;
   }
-  unknownImage.flush(warnings, PART, 'unknown-image', (c) => `${c} annotation(s) on image ids not in "images" were ignored, as pycocotools does`);
-  unknownCategory.flush(warnings, PART, 'unknown-category', (c) => `${c} annotation(s) with category ids not in "categories" were ignored, as pycocotools does`);
+  unknownImage.flush(
+    warnings,
+    PART,
+    'unknown-image',
+    (c) => `${c} annotation(s) on image ids not in "images" were ignored, as pycocotools does`,
+  );
+  unknownCategory.flush(
+    warnings,
+    PART,
+    'unknown-category',
+    (c) => `${c} annotation(s) with category ids not in "categories" were ignored, as pycocotools does`,
+  );
   return {
     count: kept,
     boxes: boxes.subarray(0, 4 * kept),

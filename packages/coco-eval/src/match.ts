@@ -78,17 +78,17 @@ export function matchAll(gt: GroundTruth, dt: Detections, cells: Cells, params: 
   };
   let block = 0;
   for (let c = 0; c < cells.numCells; c++) {
-    while (c >= cells.blockStart[block + 1]!) block++;
-    const ds = cells.dtStart[c]!;
-    const D = cells.dtStart[c + 1]! - ds;
-    const gs = cells.gtStart[c]!;
-    const G = cells.gtStart[c + 1]! - gs;
+    while (c >= cells.blockStart[block + 1]) block++;
+    const ds = cells.dtStart[c];
+    const D = cells.dtStart[c + 1] - ds;
+    const gs = cells.gtStart[c];
+    const G = cells.gtStart[c + 1] - gs;
     for (let d = 0; d < D; d++) rank[ds + d] = d;
     ctx.scratch.ensure(D, G);
     loadDetectionAreas(ctx, ds, D);
     if (G > 0 && D > 0) computeIous(gt, dt, cells, gs, G, ds, D, ctx.scratch.ious, ctx.scratch.bestIou);
     for (let a = 0; a < A; a++) {
-      nonIgnoredGt[block * A + a]! += G > 0 ? orderGts(ctx, gs, G, a) : 0;
+      nonIgnoredGt[block * A + a] += G > 0 ? orderGts(ctx, gs, G, a) : 0;
       if (D > 0) matchArea(ctx, ds, D, G, a);
     }
   }
@@ -112,25 +112,41 @@ interface Context {
 function loadDetectionAreas(ctx: Context, ds: number, D: number): void {
   const boxes = ctx.dt.boxes;
   for (let d = 0; d < D; d++) {
-    const i = ctx.cells.dtOrder[ds + d]! * 4;
-    ctx.scratch.dtArea[d] = boxes[i + 2]! * boxes[i + 3]!;
+    const i = ctx.cells.dtOrder[ds + d] * 4;
+    ctx.scratch.dtArea[d] = boxes[i + 2] * boxes[i + 3];
   }
 }
 
 /** C `bbIou` from pycocotools' maskApi.c, same operation order, `ious[d * G + g]`. */
-function computeIous(gt: GroundTruth, dt: Detections, cells: Cells, gs: number, G: number, ds: number, D: number, out: Float64Array, best: Float64Array): void {
+function computeIous(
+  gt: GroundTruth,
+  dt: Detections,
+  cells: Cells,
+  gs: number,
+  G: number,
+  ds: number,
+  D: number,
+  out: Float64Array,
+  best: Float64Array,
+): void {
   const gb = gt.boxes;
   const db = dt.boxes;
   best.fill(0, 0, D);
   for (let g = 0; g < G; g++) {
-    const ann = cells.gtOrder[gs + g]!;
+    const ann = cells.gtOrder[gs + g];
     const gi = ann * 4;
-    const gx = gb[gi]!, gy = gb[gi + 1]!, gw = gb[gi + 2]!, gh = gb[gi + 3]!;
+    const gx = gb[gi],
+      gy = gb[gi + 1],
+      gw = gb[gi + 2],
+      gh = gb[gi + 3];
     const ga = gw * gh;
     const crowd = gt.crowd[ann] === 1;
     for (let d = 0; d < D; d++) {
-      const di = cells.dtOrder[ds + d]! * 4;
-      const dx = db[di]!, dy = db[di + 1]!, dw = db[di + 2]!, dh = db[di + 3]!;
+      const di = cells.dtOrder[ds + d] * 4;
+      const dx = db[di],
+        dy = db[di + 1],
+        dw = db[di + 2],
+        dh = db[di + 3];
       let iou = 0;
       const w = Math.min(dw + dx, gw + gx) - Math.max(dx, gx);
       if (w > 0) {
@@ -142,7 +158,7 @@ function computeIous(gt: GroundTruth, dt: Detections, cells: Cells, gs: number, 
         }
       }
       out[d * G + g] = iou;
-      if (iou > best[d]!) best[d] = iou;
+      if (iou > best[d]) best[d] = iou;
     }
   }
 }
@@ -154,14 +170,14 @@ function computeIous(gt: GroundTruth, dt: Detections, cells: Cells, gs: number, 
  */
 function orderGts(ctx: Context, gs: number, G: number, a: number): number {
   const { gt, cells, scratch: s } = ctx;
-  const lo = ctx.lo[a]!;
-  const hi = ctx.hi[a]!;
+  const lo = ctx.lo[a];
+  const hi = ctx.hi[a];
   let front = 0;
   let nonIgnored = 0;
   for (let pass = 0; pass < 2; pass++) {
     for (let g = 0; g < G; g++) {
-      const ann = cells.gtOrder[gs + g]!;
-      const area = gt.areas[ann]!;
+      const ann = cells.gtOrder[gs + g];
+      const area = gt.areas[ann];
       const ignored = gt.crowd[ann] === 1 || area < lo || area > hi ? 1 : 0;
       if (ignored !== pass) continue;
       s.perm[front] = g;
@@ -179,23 +195,23 @@ function orderGts(ctx: Context, gs: number, G: number, a: number): number {
 function matchArea(ctx: Context, ds: number, D: number, G: number, a: number): void {
   const { ious, perm, ignored, crowd, ids, taken, bestIou, dtArea } = ctx.scratch;
   const { outcome, N, T } = ctx;
-  const lo = ctx.lo[a]!;
-  const hi = ctx.hi[a]!;
+  const lo = ctx.lo[a];
+  const hi = ctx.hi[a];
   for (let t = 0; t < T; t++) {
     const base = (a * T + t) * N + ds;
-    const bar = ctx.bars[t]!;
+    const bar = ctx.bars[t];
     for (let j = 0; j < G; j++) taken[j] = 0;
     for (let d = 0; d < D; d++) {
       let m = -1;
       // bestIou below the bar: the search would skip every GT (exact shortcut)
-      if (bestIou[d]! >= bar) {
+      if (bestIou[d] >= bar) {
         let best = bar;
         const row = d * G;
         for (let j = 0; j < G; j++) {
           if (taken[j] === 1 && crowd[j] === 0) continue;
           // matched to a regular GT already: the ignored GTs come after, stop
           if (m > -1 && ignored[m] === 0 && ignored[j] === 1) break;
-          const iou = ious[row + perm[j]!]!;
+          const iou = ious[row + perm[j]];
           if (iou < best) continue;
           best = iou;
           m = j;
@@ -209,7 +225,7 @@ function matchArea(ctx: Context, ds: number, D: number, G: number, a: number): v
         matched = ids[m] !== 0;
         isIgnored = ignored[m] === 1;
       }
-      if (!matched && !isIgnored) isIgnored = dtArea[d]! < lo || dtArea[d]! > hi;
+      if (!matched && !isIgnored) isIgnored = dtArea[d] < lo || dtArea[d] > hi;
       if (isIgnored) outcome[base + d] = IGNORED;
       else if (matched) outcome[base + d] = TRUE_POSITIVE;
     }

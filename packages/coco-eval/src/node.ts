@@ -50,7 +50,11 @@ export interface PhaseTimings {
  * const { result } = await evaluateFiles('instances_val2017.json', 'detections.json');
  * console.log(result.stats[0]); // AP@[.50:.95]
  */
-export async function evaluateFiles(gtFile: string, dtFile: string, options: EvalOptions = {}): Promise<{ result: CocoEvalResult; timings: PhaseTimings }> {
+export async function evaluateFiles(
+  gtFile: string,
+  dtFile: string,
+  options: EvalOptions = {},
+): Promise<{ result: CocoEvalResult; timings: PhaseTimings }> {
   const t0 = performance.now();
   const gt = await readGroundTruthFile(gtFile);
   const dt = await readDetectionsFile(dtFile, gt);
@@ -86,7 +90,9 @@ async function readCocoJson(file: string): Promise<unknown> {
   } catch (error) {
     if (!isUserError(error) || !/unexpected "-?(NaN|Infinity)/.test(error.message)) throw error;
     const text = await readFile(file, 'utf8');
-    const marked = text.replace(/"(?:[^"\\]|\\.)*"|-?Infinity|NaN/g, (token) => (token.startsWith('"') ? token : JSON.stringify(NON_FINITE_TOKEN + token)));
+    const marked = text.replace(/"(?:[^"\\]|\\.)*"|-?Infinity|NaN/g, (token) =>
+      token.startsWith('"') ? token : JSON.stringify(NON_FINITE_TOKEN + token),
+    );
     try {
       return JSON.parse(marked);
     } catch {

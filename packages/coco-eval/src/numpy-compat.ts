@@ -6,20 +6,32 @@
 export function pairwiseSum(values: Float64Array, start: number, n: number): number {
   if (n < 8) {
     let sum = 0;
-    for (let i = 0; i < n; i++) sum += values[start + i]!;
+    for (let i = 0; i < n; i++) sum += values[start + i];
     return sum;
   }
   if (n <= 128) {
-    let r0 = values[start]!, r1 = values[start + 1]!, r2 = values[start + 2]!, r3 = values[start + 3]!;
-    let r4 = values[start + 4]!, r5 = values[start + 5]!, r6 = values[start + 6]!, r7 = values[start + 7]!;
+    let r0 = values[start],
+      r1 = values[start + 1],
+      r2 = values[start + 2],
+      r3 = values[start + 3];
+    let r4 = values[start + 4],
+      r5 = values[start + 5],
+      r6 = values[start + 6],
+      r7 = values[start + 7];
     let i = 8;
     for (; i < n - (n % 8); i += 8) {
       const p = start + i;
-      r0 += values[p]!; r1 += values[p + 1]!; r2 += values[p + 2]!; r3 += values[p + 3]!;
-      r4 += values[p + 4]!; r5 += values[p + 5]!; r6 += values[p + 6]!; r7 += values[p + 7]!;
+      r0 += values[p];
+      r1 += values[p + 1];
+      r2 += values[p + 2];
+      r3 += values[p + 3];
+      r4 += values[p + 4];
+      r5 += values[p + 5];
+      r6 += values[p + 6];
+      r7 += values[p + 7];
     }
     let sum = r0 + r1 + (r2 + r3) + (r4 + r5 + (r6 + r7));
-    for (; i < n; i++) sum += values[start + i]!;
+    for (; i < n; i++) sum += values[start + i];
     return sum;
   }
   let half = Math.floor(n / 2);
@@ -43,7 +55,7 @@ export function numpySum(values: Float64Array, n: number): number {
  */
 export function meanOfDefined(values: Float64Array, n: number): number {
   let count = 0;
-  for (let i = 0; i < n; i++) if (values[i]! > -1) values[count++] = values[i]!;
+  for (let i = 0; i < n; i++) if (values[i] > -1) values[count++] = values[i]!;
   return count === 0 ? -1 : numpySum(values, count) / count;
 }
 

@@ -79,16 +79,18 @@ function checkSortedUnit(name: string, values: readonly number[]): void {
     if (typeof v !== 'number' || !(v >= 0 && v <= 1)) {
       throw new CocoInputError(`params.${name}[${i}] is ${String(v)}, expected a number in [0, 1]`);
     }
-    if (i > 0 && v <= values[i - 1]!) throw new CocoInputError(`params.${name} must be strictly increasing (index ${i})`);
+    if (i > 0 && v <= values[i - 1])
+      throw new CocoInputError(`params.${name} must be strictly increasing (index ${i})`);
   });
 }
 
 function checkMaxDets(values: readonly number[]): void {
   if (values.length === 0) throw new CocoInputError('params.maxDets must not be empty');
   values.forEach((v, i) => {
-    if (!Number.isInteger(v) || v < 1) throw new CocoInputError(`params.maxDets[${i}] is ${String(v)}, expected a positive integer`);
+    if (!Number.isInteger(v) || v < 1)
+      throw new CocoInputError(`params.maxDets[${i}] is ${String(v)}, expected a positive integer`);
     // pycocotools sorts maxDets; we require the order so index m always means the same thing.
-    if (i > 0 && v <= values[i - 1]!) throw new CocoInputError('params.maxDets must be strictly increasing');
+    if (i > 0 && v <= values[i - 1]) throw new CocoInputError('params.maxDets must be strictly increasing');
   });
 }
 
@@ -97,7 +99,8 @@ function checkAreaRanges(ranges: readonly AreaRange[]): void {
   const labels = new Set<string>();
   ranges.forEach((r, i) => {
     const [lo, hi] = r.range ?? [];
-    if (typeof r.label !== 'string' || r.label === '') throw new CocoInputError(`params.areaRanges[${i}] needs a non-empty label`);
+    if (typeof r.label !== 'string' || r.label === '')
+      throw new CocoInputError(`params.areaRanges[${i}] needs a non-empty label`);
     if (labels.has(r.label)) throw new CocoInputError(`params.areaRanges: duplicate label "${r.label}"`);
     labels.add(r.label);
     if (typeof lo !== 'number' || typeof hi !== 'number' || Number.isNaN(lo) || Number.isNaN(hi) || lo > hi) {

@@ -40,22 +40,34 @@ export interface CocoEvalResult {
   readonly perCategory: readonly CategoryAp[];
   /** Records pycocotools drops silently (unknown categories, …), counted. */
   readonly warnings: readonly CocoWarning[];
-  readonly counts: { readonly images: number; readonly categories: number; readonly groundTruths: number; readonly detections: number };
+  readonly counts: {
+    readonly images: number;
+    readonly categories: number;
+    readonly groundTruths: number;
+    readonly detections: number;
+  };
 }
 
 /** Reads one value of a row-major {@link NdArray}; throws on an out-of-range index. */
 export function at(array: NdArray, ...index: number[]): number {
-  if (index.length !== array.shape.length) throw new RangeError(`expected ${array.shape.length} indices, got ${index.length}`);
+  if (index.length !== array.shape.length)
+    throw new RangeError(`expected ${array.shape.length} indices, got ${index.length}`);
   let flat = 0;
   index.forEach((i, d) => {
-    const size = array.shape[d]!;
-    if (!Number.isInteger(i) || i < 0 || i >= size) throw new RangeError(`index ${i} out of range [0, ${size}) in dimension ${d}`);
+    const size = array.shape[d];
+    if (!Number.isInteger(i) || i < 0 || i >= size)
+      throw new RangeError(`index ${i} out of range [0, ${size}) in dimension ${d}`);
     flat = flat * size + i;
   });
-  return array.data[flat]!;
+  return array.data[flat];
 }
 
-export function buildPerCategory(acc: Accumulated, params: EvalParams, categoryIds: readonly number[], names: readonly string[]): CategoryAp[] {
+export function buildPerCategory(
+  acc: Accumulated,
+  params: EvalParams,
+  categoryIds: readonly number[],
+  names: readonly string[],
+): CategoryAp[] {
   const T = params.iouThrs.length;
   const R = params.recThrs.length;
   const K = categoryIds.length;
@@ -65,13 +77,13 @@ export function buildPerCategory(acc: Accumulated, params: EvalParams, categoryI
   const buffer = new Float64Array(T * R);
   const slice = (k: number, ts: number[]): number => {
     let n = 0;
-    for (const t of ts) for (let r = 0; r < R; r++) buffer[n++] = acc.precision[(((t * R + r) * K + k) * A) * M + M - 1]!;
+    for (const t of ts) for (let r = 0; r < R; r++) buffer[n++] = acc.precision[((t * R + r) * K + k) * A * M + M - 1]!;
     return meanOfDefined(buffer, n);
   };
   const allT = [...Array(T).keys()];
   return categoryIds.map((categoryId, k) => ({
     categoryId,
-    name: names[k]!,
+    name: names[k],
     ap: slice(k, allT),
     ap50: t50 < 0 ? -1 : slice(k, [t50]),
   }));
@@ -100,10 +112,10 @@ export interface PrCurve {
 /** PR-curve data for plotting, read out of the precision/scores arrays. */
 export function prCurve(result: CocoEvalResult, query: PrCurveQuery = {}): PrCurve {
   const { params } = result;
-  const k = result.categoryIds.indexOf(query.categoryId ?? result.categoryIds[0]!);
+  const k = result.categoryIds.indexOf(query.categoryId ?? result.categoryIds[0]);
   const t = params.iouThrs.indexOf(query.iouThr ?? 0.5);
-  const a = params.areaRanges.findIndex((r) => r.label === (query.area ?? params.areaRanges[0]!.label));
-  const m = params.maxDets.indexOf(query.maxDet ?? params.maxDets[params.maxDets.length - 1]!);
+  const a = params.areaRanges.findIndex((r) => r.label === (query.area ?? params.areaRanges[0].label));
+  const m = params.maxDets.indexOf(query.maxDet ?? params.maxDets[params.maxDets.length - 1]);
   if (k < 0 || t < 0 || a < 0 || m < 0) throw new RangeError(`prCurve: no such setting ${JSON.stringify(query)}`);
   return {
     recall: params.recThrs,

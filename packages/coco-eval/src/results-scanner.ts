@@ -23,6 +23,9 @@ export function scanDetections(bytes: Uint8Array, gt: GroundTruth): Detections |
 
 const GIVE_UP = Symbol('give up');
 function giveUp(): never {
+  // A sentinel, not an Error: giving up is ordinary control flow here (the caller falls back to
+  // JSON.parse), so it must not pay for a stack trace.
+  // eslint-disable-next-line @typescript-eslint/only-throw-error
   throw GIVE_UP;
 }
 
@@ -50,7 +53,10 @@ class ResultsScanner {
   private readonly unknownCategory = new WarningCounter();
   private readonly box = new Float64Array(4);
 
-  constructor(private readonly b: Uint8Array, private readonly gt: GroundTruth) {
+  constructor(
+    private readonly b: Uint8Array,
+    private readonly gt: GroundTruth,
+  ) {
     // a detection takes at least ~60 bytes: a generous first guess, grown if needed
     const guess = Math.max(16, Math.ceil(b.length / 48));
     this.boxes = new Float64Array(4 * guess);
@@ -79,7 +85,12 @@ class ResultsScanner {
     this.ws();
     if (this.pos !== this.b.length) giveUp();
     const warnings: CocoWarning[] = [];
-    this.unknownCategory.flush(warnings, 'detections', 'unknown-category', (c) => `${c} detection(s) with category ids not in the ground truth were ignored, as pycocotools does`);
+    this.unknownCategory.flush(
+      warnings,
+      'detections',
+      'unknown-category',
+      (c) => `${c} detection(s) with category ids not in the ground truth were ignored, as pycocotools does`,
+    );
     const n = this.count;
     return {
       count: n,
@@ -125,7 +136,7 @@ class ResultsScanner {
   private store(index: number, imageId: number, categoryId: number, score: number, hasBox: boolean): void {
     const box = this.box;
     if (!hasBox || !Number.isInteger(imageId) || !Number.isInteger(categoryId) || !Number.isFinite(score)) giveUp();
-    if (!(box[2]! >= 0) || !(box[3]! >= 0) || !Number.isFinite(box[0]! + box[1]! + box[2]! + box[3]!)) giveUp();
+    if (!(box[2] >= 0) || !(box[3] >= 0) || !Number.isFinite(box[0] + box[1] + box[2] + box[3])) giveUp();
     const img = this.gt.imageIndex.get(imageId);
     if (img === undefined) giveUp();
     const cat = this.gt.categoryIndex.get(categoryId);
@@ -200,26 +211,35 @@ class ResultsScanner {
     let digits = 0;
     let exp10 = 0;
     if (b[p] === 48) p++;
-    else if (isDigit(b[p]!)) while (isDigit(b[p]!)) (mantissa = mantissa * 10 + (b[p++]! - 48)), digits++;
-    else giveUp();
+    else if (isDigit(b[p])) {
+      while (isDigit(b[p])) {
+        mantissa = mantissa * 10 + (b[p++] - 48);
+        digits++;
+      }
+    } else giveUp();
     if (b[p] === 46) {
       p++;
-      if (!isDigit(b[p]!)) giveUp();
-      while (isDigit(b[p]!)) (mantissa = mantissa * 10 + (b[p++]! - 48)), digits++, exp10--;
+      if (!isDigit(b[p])) giveUp();
+      while (isDigit(b[p])) {
+        mantissa = mantissa * 10 + (b[p++] - 48);
+        digits++;
+        exp10--;
+      }
     }
     if (b[p] === 101 || b[p] === 69) {
       p++;
       const expNegative = b[p] === 45;
       if (b[p] === 45 || b[p] === 43) p++;
-      if (!isDigit(b[p]!)) giveUp();
+      if (!isDigit(b[p])) giveUp();
       let e = 0;
-      while (isDigit(b[p]!)) e = Math.min(e * 10 + (b[p++]! - 48), 1e6);
+      while (isDigit(b[p])) e = Math.min(e * 10 + (b[p++] - 48), 1e6);
       exp10 += expNegative ? -e : e;
     }
     this.pos = p;
     let value: number;
     // both operands exact (mantissa < 2^53, 10^k exact): one correctly rounded operation
-    if (digits <= 15 && exp10 >= -22 && exp10 <= 22) value = exp10 < 0 ? mantissa / POW10[-exp10]! : mantissa * POW10[exp10]!;
+    if (digits <= 15 && exp10 >= -22 && exp10 <= 22)
+      value = exp10 < 0 ? mantissa / POW10[-exp10] : mantissa * POW10[exp10];
     else return Number(String.fromCharCode(...b.subarray(start, p)));
     return negative ? -value : value;
   }
@@ -245,7 +265,7 @@ class ResultsScanner {
     if (depth > 64) giveUp();
     const c = this.b[this.pos];
     if (c === 34) return this.skipString();
-    if (c === 45 || isDigit(c!)) return void this.number();
+    if (c === 45 || isDigit(c)) return void this.number();
     if (c === 123 || c === 91) return this.skipContainer(c === 123, depth);
     for (const word of ['true', 'false', 'null']) {
       if (this.keyIs(this.pos, this.pos + word.length, bytesOf(word))) {

@@ -4,7 +4,13 @@
  * on short runs, then bottom-up merges through `scratch` (at least `end - start` long). No
  * comparator closures, no allocation: this runs once per (image, category) cell.
  */
-export function stableSortDescending(index: Int32Array, start: number, end: number, key: Float64Array, scratch: Int32Array): void {
+export function stableSortDescending(
+  index: Int32Array,
+  start: number,
+  end: number,
+  key: Float64Array,
+  scratch: Int32Array,
+): void {
   const n = end - start;
   if (n < 2) return;
   const RUN = 16;
@@ -28,11 +34,11 @@ export function stableSortDescending(index: Int32Array, start: number, end: numb
 
 function insertionSort(index: Int32Array, start: number, end: number, key: Float64Array): void {
   for (let i = start + 1; i < end; i++) {
-    const item = index[i]!;
-    const k = key[item]!;
+    const item = index[i];
+    const k = key[item];
     let j = i - 1;
     // strictly smaller moves right: equal keys never pass each other (stability)
-    while (j >= start && key[index[j]!]! < k) {
+    while (j >= start && key[index[j]] < k) {
       index[j + 1] = index[j]!;
       j--;
     }
@@ -40,13 +46,22 @@ function insertionSort(index: Int32Array, start: number, end: number, key: Float
   }
 }
 
-function merge(src: Int32Array, so: number, lo: number, mid: number, hi: number, dst: Int32Array, dOff: number, key: Float64Array): void {
+function merge(
+  src: Int32Array,
+  so: number,
+  lo: number,
+  mid: number,
+  hi: number,
+  dst: Int32Array,
+  dOff: number,
+  key: Float64Array,
+): void {
   let i = lo;
   let j = mid;
   let out = lo;
   while (i < mid && j < hi) {
     // take from the left run on ties (stability)
-    if (key[src[so + j]!]! > key[src[so + i]!]!) dst[dOff + out++] = src[so + j++]!;
+    if (key[src[so + j]] > key[src[so + i]]) dst[dOff + out++] = src[so + j++]!;
     else dst[dOff + out++] = src[so + i++]!;
   }
   while (i < mid) dst[dOff + out++] = src[so + i++]!;

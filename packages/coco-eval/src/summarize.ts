@@ -56,16 +56,23 @@ export function summaryEntries(acc: Accumulated, params: EvalParams, K: number):
     for (const t of ts) {
       if (row.metric === 'AP') {
         for (let r = 0; r < R; r++) {
-          for (let k = 0; k < K; k++) buffer[n++] = acc.precision[((((t * R + r) * K + k) * A + row.a) * M) + row.m]!;
+          for (let k = 0; k < K; k++) buffer[n++] = acc.precision[(((t * R + r) * K + k) * A + row.a) * M + row.m]!;
         }
       } else {
-        for (let k = 0; k < K; k++) buffer[n++] = acc.recall[(((t * K + k) * A + row.a) * M) + row.m]!;
+        for (let k = 0; k < K; k++) buffer[n++] = acc.recall[((t * K + k) * A + row.a) * M + row.m]!;
       }
     }
     const value = meanOfDefined(buffer, n);
-    const area = params.areaRanges[row.a]!.label;
-    const maxDet = params.maxDets[row.m]!;
-    return { metric: row.metric, iouThr: row.iouThr, area, maxDet, value, line: formatLine(row, params, area, maxDet, value) };
+    const area = params.areaRanges[row.a].label;
+    const maxDet = params.maxDets[row.m];
+    return {
+      metric: row.metric,
+      iouThr: row.iouThr,
+      area,
+      maxDet,
+      value,
+      line: formatLine(row, params, area, maxDet, value),
+    };
   });
 }
 
@@ -73,8 +80,9 @@ export function summaryEntries(acc: Accumulated, params: EvalParams, K: number):
 function formatLine(row: Row, params: EvalParams, area: string, maxDet: number, value: number): string {
   const title = row.metric === 'AP' ? 'Average Precision' : 'Average Recall';
   const type = row.metric === 'AP' ? '(AP)' : '(AR)';
-  const iou = row.iouThr === null
-    ? `${pyFixed(params.iouThrs[0]!, 2)}:${pyFixed(params.iouThrs[params.iouThrs.length - 1]!, 2)}`
-    : pyFixed(row.iouThr, 2);
+  const iou =
+    row.iouThr === null
+      ? `${pyFixed(params.iouThrs[0], 2)}:${pyFixed(params.iouThrs[params.iouThrs.length - 1], 2)}`
+      : pyFixed(row.iouThr, 2);
   return ` ${title.padEnd(18)} ${type} @[ IoU=${iou.padEnd(9)} | area=${area.padStart(6)} | maxDets=${String(maxDet).padStart(3)} ] = ${pyFixed(value, 3)}`;
 }

@@ -22,6 +22,7 @@ export class WarningCounter {
   }
 
   flush(into: CocoWarning[], part: CocoInputPart, code: CocoWarning['code'], what: (n: number) => string): void {
-    if (this.count > 0) into.push({ part, code, count: this.count, message: `${what(this.count)} (first: ${this.example})` });
+    if (this.count > 0)
+      into.push({ part, code, count: this.count, message: `${what(this.count)} (first: ${this.example})` });
   }
 }

@@ -32,8 +32,18 @@ describe('opt-in extensions', () => {
     const ap3 = (34 * (1 / (1 + EPS)) + 33 * (2 / (3 + EPS))) / 101;
     const ap1 = (34 * (1 / (1 + EPS))) / 101;
     expect(r.summary.map((s) => [s.metric, s.maxDet, s.area])).toEqual([
-      ['AP', 3, 'all'], ['AP', 3, 'all'], ['AP', 3, 'all'], ['AP', 3, 'small'], ['AP', 3, 'medium'], ['AP', 3, 'large'],
-      ['AR', 1, 'all'], ['AR', 2, 'all'], ['AR', 3, 'all'], ['AR', 3, 'small'], ['AR', 3, 'medium'], ['AR', 3, 'large'],
+      ['AP', 3, 'all'],
+      ['AP', 3, 'all'],
+      ['AP', 3, 'all'],
+      ['AP', 3, 'small'],
+      ['AP', 3, 'medium'],
+      ['AP', 3, 'large'],
+      ['AR', 1, 'all'],
+      ['AR', 2, 'all'],
+      ['AR', 3, 'all'],
+      ['AR', 3, 'small'],
+      ['AR', 3, 'medium'],
+      ['AR', 3, 'large'],
     ]);
     expect(r.stats[0]).toBeCloseTo(ap3, 15); // pycocotools would print -1 here (it hard-codes 100)
     expect(r.stats[1]).toBeCloseTo(ap3, 15);
@@ -41,7 +51,7 @@ describe('opt-in extensions', () => {
     expect(r.stats[5]).toBeCloseTo(ap3, 15);
     // (means of ten equal values: equal up to rounding)
     [1 / 3, 1 / 3, 2 / 3].forEach((v, i) => expect(r.stats[6 + i]).toBeCloseTo(v, 15));
-    expect(r.summary[0]!.line).toBe(' Average Precision  (AP) @[ IoU=0.50:0.95 | area=   all | maxDets=  3 ] = 0.554');
+    expect(r.summary[0].line).toBe(' Average Precision  (AP) @[ IoU=0.50:0.95 | area=   all | maxDets=  3 ] = 0.554');
     const r1 = evaluateCoco(gt, dt, { maxDets: [1] });
     expect(r1.stats[0]).toBeCloseTo(ap1, 15);
     expect(r1.summary).toHaveLength(3 + 3 + 1 + 3);
@@ -57,7 +67,11 @@ describe('opt-in extensions', () => {
   it('custom IoU thresholds equal to the defaults give identical results', () => {
     const { gt, dt } = loadScenario('p01_basic');
     const base = evaluateCoco(gt, dt);
-    const same = evaluateCoco(gt, dt, { iouThrs: linspace(0.5, 0.95, 10), maxDets: [1, 10, 100], areaRanges: DEFAULT_AREA_RANGES.map((a) => ({ ...a })) });
+    const same = evaluateCoco(gt, dt, {
+      iouThrs: linspace(0.5, 0.95, 10),
+      maxDets: [1, 10, 100],
+      areaRanges: DEFAULT_AREA_RANGES.map((a) => ({ ...a })),
+    });
     expect(same.stats).toEqual(base.stats);
     expect(Array.from(same.precision.data)).toEqual(Array.from(base.precision.data));
     expect(Array.from(same.scores.data)).toEqual(Array.from(base.scores.data));
@@ -70,7 +84,7 @@ describe('opt-in extensions', () => {
     expect(r.stats[0]).toBe(base.stats[1]);
     expect(r.stats[1]).toBe(base.stats[1]);
     expect(r.stats[2]).toBe(-1);
-    expect(r.summary[0]!.line).toContain('IoU=0.50:0.50');
+    expect(r.summary[0].line).toContain('IoU=0.50:0.50');
   });
 
   it('extra labelled area ranges add rows and leave the default ones unchanged', () => {

@@ -4,7 +4,10 @@ import { fileURLToPath } from 'node:url';
 
 export const FIXTURES = path.join(path.dirname(fileURLToPath(import.meta.url)), 'fixtures');
 
-export const scenarioNames = (): string[] => readdirSync(FIXTURES).filter((d) => d.startsWith('p')).sort();
+export const scenarioNames = (): string[] =>
+  readdirSync(FIXTURES)
+    .filter((d) => d.startsWith('p'))
+    .sort();
 
 /** The oracle's expected.json (pycocotools output), the keys these tests read. */
 export interface Expected {
@@ -30,6 +33,6 @@ export function loadScenario(name: string): { gt: unknown; dt: unknown; expected
 export function maxAbsDiff(actual: ArrayLike<number>, expected: ArrayLike<number>): number {
   if (actual.length !== expected.length) throw new Error(`length ${actual.length} != ${expected.length}`);
   let worst = 0;
-  for (let i = 0; i < actual.length; i++) worst = Math.max(worst, Math.abs(actual[i]! - expected[i]!));
+  for (let i = 0; i < actual.length; i++) worst = Math.max(worst, Math.abs(actual[i] - expected[i]));
   return worst;
 }

@@ -28,13 +28,24 @@ describe('pycocotools oracle scenarios', () => {
       expect(result.recall.shape).toEqual(expected.recall_shape);
 
       expect(maxAbsDiff(result.stats, expected.stats)).toBeLessThanOrEqual(TOL);
-      expect(maxAbsDiff(result.perCategory.map((c) => c.ap), expected.per_category_ap)).toBeLessThanOrEqual(TOL);
-      expect(maxAbsDiff(result.perCategory.map((c) => c.ap50), expected.per_category_ap50)).toBeLessThanOrEqual(TOL);
+      expect(
+        maxAbsDiff(
+          result.perCategory.map((c) => c.ap),
+          expected.per_category_ap,
+        ),
+      ).toBeLessThanOrEqual(TOL);
+      expect(
+        maxAbsDiff(
+          result.perCategory.map((c) => c.ap50),
+          expected.per_category_ap50,
+        ),
+      ).toBeLessThanOrEqual(TOL);
       expect(maxAbsDiff(result.recall.data, expected.recall.flat(3))).toBeLessThanOrEqual(TOL);
 
       const [T, R, K] = expected.precision_shape as [number, number, number];
       const slice: number[] = [];
-      for (let t = 0; t < T; t++) for (let r = 0; r < R; r++) for (let k = 0; k < K; k++) slice.push(at(result.precision, t, r, k, 0, 2));
+      for (let t = 0; t < T; t++)
+        for (let r = 0; r < R; r++) for (let k = 0; k < K; k++) slice.push(at(result.precision, t, r, k, 0, 2));
       expect(maxAbsDiff(slice, expected.precision_area_all_maxdet100.flat(2))).toBeLessThanOrEqual(TOL);
 
       expect(result.summary.map((s) => s.line)).toEqual(expected.summary_lines);

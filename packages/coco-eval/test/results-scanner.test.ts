@@ -8,7 +8,8 @@ const bytes = (text: string) => new TextEncoder().encode(text);
 
 function expectSame(a: Detections, b: Detections): void {
   expect(a.count).toBe(b.count);
-  for (const key of ['boxes', 'scores', 'image', 'category', 'ids'] as const) expect(Array.from(a[key]), key).toEqual(Array.from(b[key]));
+  for (const key of ['boxes', 'scores', 'image', 'category', 'ids'] as const)
+    expect(Array.from(a[key]), key).toEqual(Array.from(b[key]));
   expect(a.warnings).toEqual(b.warnings);
 }
 
@@ -29,7 +30,23 @@ describe('byte scanner for results files', () => {
   it('converts every number form like JSON.parse', () => {
     const g = loadGroundTruth({ images: [{ id: 1 }], categories: [{ id: 3 }], annotations: [] });
     const scoresToo = ['0.25', '1e-3', '0.9999999999999999', '7'];
-    const numbers = [...scoresToo, '0', '-0', '1e2', '1E-7', '0.1', '0.30000000000000004', '123456789012345678', '2.5e-320', '1.7976931348623157e308', '4.35', '0.1e1', '-12.5e+2', '9007199254740993', '0.000001'];
+    const numbers = [
+      ...scoresToo,
+      '0',
+      '-0',
+      '1e2',
+      '1E-7',
+      '0.1',
+      '0.30000000000000004',
+      '123456789012345678',
+      '2.5e-320',
+      '1.7976931348623157e308',
+      '4.35',
+      '0.1e1',
+      '-12.5e+2',
+      '9007199254740993',
+      '0.000001',
+    ];
     const text = `[${numbers.map((n, i) => `{"image_id":1.0,"category_id":3,"bbox":[${n},0,1,1],"score":${scoresToo[i % 4]}}`).join(',')}]`;
     const scanned = scanDetections(bytes(text), g)!;
     expect(scanned).not.toBeNull();
@@ -60,6 +77,8 @@ describe('byte scanner for results files', () => {
     ]) {
       expect(scanDetections(bytes(text), g), text).toBeNull();
     }
-    expect(() => loadDetectionsFromBytes(bytes(det('"bbox":[1,2,-3,4],"score":1')), g)).toThrow(/bbox\[2\] \(width\) is -3/);
+    expect(() => loadDetectionsFromBytes(bytes(det('"bbox":[1,2,-3,4],"score":1')), g)).toThrow(
+      /bbox\[2\] \(width\) is -3/,
+    );
   });
 });

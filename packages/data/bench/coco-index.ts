@@ -16,7 +16,16 @@ const BOXES = quick ? 36_781 : 860_001;
 
 function makeCocoText(): string {
   const rng = Rng.from(2017);
-  const images = Array.from({ length: IMAGES }, (_, i) => ({ license: 1, file_name: `${String(i + 1).padStart(12, '0')}.jpg`, coco_url: '', height: 480, width: 640, date_captured: '2013-11-14 16:28:13', flickr_url: '', id: i + 1 }));
+  const images = Array.from({ length: IMAGES }, (_, i) => ({
+    license: 1,
+    file_name: `${String(i + 1).padStart(12, '0')}.jpg`,
+    coco_url: '',
+    height: 480,
+    width: 640,
+    date_captured: '2013-11-14 16:28:13',
+    flickr_url: '',
+    id: i + 1,
+  }));
   const annotations = Array.from({ length: BOXES }, (_, i) => {
     const w = Math.round(rng.uniform(1, 300) * 100) / 100;
     const h = Math.round(rng.uniform(1, 300) * 100) / 100;
@@ -30,7 +39,11 @@ function makeCocoText(): string {
       id: i + 1,
     };
   });
-  const categories = Array.from({ length: 80 }, (_, i) => ({ supercategory: 'thing', id: i + 1, name: `class${i + 1}` }));
+  const categories = Array.from({ length: 80 }, (_, i) => ({
+    supercategory: 'thing',
+    id: i + 1,
+    name: `class${i + 1}`,
+  }));
   return JSON.stringify({ info: {}, licenses: [], images, annotations, categories });
 }
 
@@ -48,14 +61,23 @@ const rows = [
   { step: 'validateCoco (every record)', seconds: validateSeconds },
   { step: 'CocoIndex.fromJson (validate + index)', seconds: indexSeconds },
 ];
-console.log(`${IMAGES} images, ${BOXES} boxes, ${(text.length / 1e6).toFixed(0)} MB JSON; problems: ${report.problems.length}; indexed ${index.annotationCount} annotations; load avg ${loadavg()[0]!.toFixed(1)}`);
+console.log(
+  `${IMAGES} images, ${BOXES} boxes, ${(text.length / 1e6).toFixed(0)} MB JSON; ` +
+    `problems: ${report.problems.length}; indexed ${index.annotationCount} annotations; ` +
+    `load avg ${loadavg()[0].toFixed(1)}`,
+);
 for (const r of rows) console.log(`${r.step.padEnd(40)} ${r.seconds.toFixed(2)} s`);
 if (!quick) {
   await atomicWriteJson(path.join(import.meta.dirname, 'results', 'coco-index.json'), {
     benchmark: 'COCO train2017-sized index',
     command: 'pnpm exec tsx packages/data/bench/coco-index.ts',
     date: new Date().toISOString(),
-    machine: { node: process.version, cores: availableParallelism(), cpu: cpus()[0]?.model ?? 'unknown', loadAverage: loadavg()[0] },
+    machine: {
+      node: process.version,
+      cores: availableParallelism(),
+      cpu: cpus()[0]?.model ?? 'unknown',
+      loadAverage: loadavg()[0],
+    },
     note: 'Measured on a shared 2-core machine under load from other processes.',
     images: IMAGES,
     boxes: BOXES,

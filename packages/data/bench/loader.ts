@@ -28,7 +28,15 @@ async function makeJpegs(dir: string, count: number): Promise<string> {
     const rng = Rng.from(7, i);
     const fileName = `${String(i).padStart(6, '0')}.jpg`;
     // A smooth random image with noise: JPEG sizes like photos (~60–120 kB), not like flat colour.
-    const jpeg = await sharp({ create: { width: 640, height: 480, channels: 3, background: { r: rng.int(0, 256), g: rng.int(0, 256), b: rng.int(0, 256) }, noise: { type: 'gaussian', mean: 128, sigma: 30 } } })
+    const jpeg = await sharp({
+      create: {
+        width: 640,
+        height: 480,
+        channels: 3,
+        background: { r: rng.int(0, 256), g: rng.int(0, 256), b: rng.int(0, 256) },
+        noise: { type: 'gaussian', mean: 128, sigma: 30 },
+      },
+    })
       .blur(1.2)
       .jpeg({ quality: 90 })
       .toBuffer();
@@ -37,14 +45,29 @@ async function makeJpegs(dir: string, count: number): Promise<string> {
     for (let k = rng.int(2, 10); k > 0; k--) {
       const w = rng.uniform(20, 300);
       const h = rng.uniform(20, 300);
-      json.annotations.push({ id: json.annotations.length + 1, image_id: i + 1, category_id: 1, bbox: [rng.uniform(0, 640 - w), rng.uniform(0, 480 - h), w, h], area: w * h, iscrowd: 0 });
+      json.annotations.push({
+        id: json.annotations.length + 1,
+        image_id: i + 1,
+        category_id: 1,
+        bbox: [rng.uniform(0, 640 - w), rng.uniform(0, 480 - h), w, h],
+        area: w * h,
+        iscrowd: 0,
+      });
     }
   }
   await atomicWriteJson(annotations, json, { compact: true });
   return annotations;
 }
 
-async function measure(name: string, dataset: CocoDetectionDataset, pipeline: Pipeline, batchSize: number, prefetch: number, epochs: number, workers = 0) {
+async function measure(
+  name: string,
+  dataset: CocoDetectionDataset,
+  pipeline: Pipeline,
+  batchSize: number,
+  prefetch: number,
+  epochs: number,
+  workers = 0,
+) {
   const loader = new DataLoader(dataset, pipeline, { batchSize, seed: 0, prefetch, workers });
   for await (const _ of loader.epoch(99)) break; // warm up sharp, JIT
   const started = performance.now();
@@ -57,9 +80,20 @@ async function measure(name: string, dataset: CocoDetectionDataset, pipeline: Pi
   // wall-clock img/s on a shared, loaded machine understates it.
   const cpuMsPerImage = (cpu.user + cpu.system) / 1000 / images;
   await loader.close();
-  const row = { case: name, batchSize, prefetch, workers, images, seconds: Number(seconds.toFixed(2)), imagesPerSecond: Math.round(images / seconds), cpuMsPerImage: Number(cpuMsPerImage.toFixed(2)) };
+  const row = {
+    case: name,
+    batchSize,
+    prefetch,
+    workers,
+    images,
+    seconds: Number(seconds.toFixed(2)),
+    imagesPerSecond: Math.round(images / seconds),
+    cpuMsPerImage: Number(cpuMsPerImage.toFixed(2)),
+  };
   console.log(
-    `${name.padEnd(44)} batch ${String(batchSize).padStart(2)}  prefetch ${prefetch}  workers ${workers}  ${String(row.imagesPerSecond).padStart(6)} img/s  (${images} images in ${row.seconds} s; ${row.cpuMsPerImage} CPU-ms/image, load avg ${loadavg()[0]!.toFixed(1)})`,
+    `${name.padEnd(44)} batch ${String(batchSize).padStart(2)}  prefetch ${prefetch}  workers ${workers}  ` +
+      `${String(row.imagesPerSecond).padStart(6)} img/s  (${images} images in ${row.seconds} s; ` +
+      `${row.cpuMsPerImage} CPU-ms/image, load avg ${loadavg()[0].toFixed(1)})`,
   );
   return row;
 }
@@ -79,12 +113,24 @@ async function ensureJpegs(dir: string, count: number): Promise<string> {
   }
 }
 
-console.log(`node ${process.version}, ${availableParallelism()} cores (${cpus()[0]?.model ?? '?'}), sharp threads ${sharp.concurrency()}, UV_THREADPOOL_SIZE ${process.env.UV_THREADPOOL_SIZE ?? '4 (default)'}`);
+console.log(
+  `node ${process.version}, ${availableParallelism()} cores (${cpus()[0]?.model ?? '?'}), ` +
+    `sharp threads ${sharp.concurrency()}, UV_THREADPOOL_SIZE ${process.env.UV_THREADPOOL_SIZE ?? '4 (default)'}`,
+);
 const only = process.argv.find((a) => a.startsWith('--only='))?.slice('--only='.length);
 const cases: [string, () => Promise<Awaited<ReturnType<typeof measure>>>][] = [
-  ['shapes', () => measure('shapes 128px PNG, flip only', shapes, compose('flip', [randomFlip(0.5)]), 16, 2, quick ? 1 : 2)],
-  ['shapes', () => measure('shapes 128px PNG, shapes-train preset', shapes, shapesTrainPipeline(), 16, 2, quick ? 1 : 2)],
-  ['jpeg', () => measure('640x480 JPEG, paper-train 512 (SSD-style)', jpegs, paperTrainPipeline(512), 8, 2, quick ? 1 : 2)],
+  [
+    'shapes',
+    () => measure('shapes 128px PNG, flip only', shapes, compose('flip', [randomFlip(0.5)]), 16, 2, quick ? 1 : 2),
+  ],
+  [
+    'shapes',
+    () => measure('shapes 128px PNG, shapes-train preset', shapes, shapesTrainPipeline(), 16, 2, quick ? 1 : 2),
+  ],
+  [
+    'jpeg',
+    () => measure('640x480 JPEG, paper-train 512 (SSD-style)', jpegs, paperTrainPipeline(512), 8, 2, quick ? 1 : 2),
+  ],
   ['jpeg', () => measure('same, 2 worker threads', jpegs, paperTrainPipeline(512), 8, 3, quick ? 1 : 2, 2)],
 ];
 const rows = [];
@@ -93,9 +139,17 @@ const results = {
   benchmark: 'loader throughput',
   command: 'pnpm exec tsx packages/data/bench/loader.ts',
   date: new Date().toISOString(),
-  machine: { node: process.version, cores: availableParallelism(), cpu: cpus()[0]?.model ?? 'unknown', sharpConcurrency: sharp.concurrency() },
-  note: 'Measured on a shared 2-core machine under load from other processes; numbers are lower bounds of an idle machine.',
+  machine: {
+    node: process.version,
+    cores: availableParallelism(),
+    cpu: cpus()[0]?.model ?? 'unknown',
+    sharpConcurrency: sharp.concurrency(),
+  },
+  note:
+    'Measured on a shared 2-core machine under load from other processes; ' +
+    'numbers are lower bounds of an idle machine.',
   targets: { shapesFlipOnly: 400, jpeg640Paper512: 50 },
   rows,
 };
-if (!quick && only === undefined) await atomicWriteJson(path.join(import.meta.dirname, 'results', 'loader.json'), results);
+if (!quick && only === undefined)
+  await atomicWriteJson(path.join(import.meta.dirname, 'results', 'loader.json'), results);

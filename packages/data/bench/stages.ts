@@ -28,19 +28,29 @@ for (let round = 0; round < 2; round++) {
   samples.length = 0;
   for (let i = 0; i < files.length; i++) {
     const t = performance.now();
-    const decoded = await decodeRgbImage(bytes[i]!, files[i]!);
+    const decoded = await decodeRgbImage(bytes[i], files[i]);
     totals.set('decode (sharp, awaited)', (totals.get('decode (sharp, awaited)') ?? 0) + performance.now() - t);
     let s: Sample = time('to float32', () => ({
       image: canvasFromPixels(decoded.data, decoded.width, decoded.height),
       boxes: Float32Array.from([10, 10, 200, 200, 300, 100, 500, 400]),
       labels: Int32Array.from([0, 0]),
       ignoreBoxes: new Float32Array(0),
-      meta: { index: i, imageId: i, file: '', originalWidth: 640, originalHeight: 480, affine: { sx: 1, tx: 0, sy: 1, ty: 0 }, validWidth: 640, validHeight: 480 },
+      meta: {
+        index: i,
+        imageId: i,
+        file: '',
+        originalWidth: 640,
+        originalHeight: 480,
+        affine: { sx: 1, tx: 0, sy: 1, ty: 0 },
+        validWidth: 640,
+        validHeight: 480,
+      },
     }));
     const rng = Rng.from(0, round, i);
     for (const t of pipeline.transforms) s = time(t.name, () => t.apply(s, rng));
     samples.push(s);
   }
-  for (let k = 0; k + 8 <= samples.length; k += 8) time('collate (per image, batch 8)', () => collate(samples.slice(k, k + 8), { epoch: 0, step: 0 }));
+  for (let k = 0; k + 8 <= samples.length; k += 8)
+    time('collate (per image, batch 8)', () => collate(samples.slice(k, k + 8), { epoch: 0, step: 0 }));
 }
 for (const [name, ms] of totals) console.log(`${name.padEnd(40)} ${(ms / files.length).toFixed(2)} ms/image`);

@@ -37,15 +37,31 @@ describe('apdet-data CLI', () => {
     const again = await cli('make-shapes', '--out', out, '--train', '10', '--val', '3', '--seed', '1');
     expect(again.stdout).toMatch(/already holds this shapes dataset/);
     const other = await cli('make-shapes', '--out', out, '--train', '11', '--val', '3', '--seed', '1');
-    expect([other.code, other.stderr]).toEqual([1, expect.stringMatching(/^apdet-data: error: .*made with other options/)]);
+    expect([other.code, other.stderr]).toEqual([
+      1,
+      expect.stringMatching(/^apdet-data: error: .*made with other options/),
+    ]);
 
     const valid = await cli('validate', path.join(out, 'instances_train.json'), '--images', path.join(out, 'train'));
     expect(valid.code, valid.stdout).toBe(0);
-    expect(valid.stdout).toMatch(/10 images, \d+ annotations \(0 crowd\), 6 categories, 0 images without annotations\n0 errors, 0 warnings/);
+    expect(valid.stdout).toMatch(
+      /10 images, \d+ annotations \(0 crowd\), 6 categories, 0 images without annotations\n0 errors, 0 warnings/,
+    );
 
     const a = path.join(dir, 'a.json');
     const b = path.join(dir, 'b.json');
-    const split = await cli('split', path.join(out, 'instances_train.json'), '--ratio', '0.7', '--seed', '0', '--out-train', a, '--out-val', b);
+    const split = await cli(
+      'split',
+      path.join(out, 'instances_train.json'),
+      '--ratio',
+      '0.7',
+      '--seed',
+      '0',
+      '--out-train',
+      a,
+      '--out-val',
+      b,
+    );
     expect(split.code, split.stderr).toBe(0);
     const [ja, jb] = [JSON.parse(await readFile(a, 'utf8')), JSON.parse(await readFile(b, 'utf8'))];
     expect(ja.images.length).toBe(7);
@@ -56,14 +72,34 @@ describe('apdet-data CLI', () => {
     expect(ja.annotations.length + jb.annotations.length).toBe(all.annotations.length);
     for (const ann of ja.annotations) expect(ja.images.some((im: { id: number }) => im.id === ann.image_id)).toBe(true);
     const a2 = path.join(dir, 'a2.json');
-    await cli('split', path.join(out, 'instances_train.json'), '--ratio', '0.7', '--seed', '0', '--out-train', a2, '--out-val', path.join(dir, 'b2.json'));
+    await cli(
+      'split',
+      path.join(out, 'instances_train.json'),
+      '--ratio',
+      '0.7',
+      '--seed',
+      '0',
+      '--out-train',
+      a2,
+      '--out-val',
+      path.join(dir, 'b2.json'),
+    );
     expect(await readFile(a2, 'utf8')).toBe(await readFile(a, 'utf8'));
 
-    const browse = await cli('browse', path.join(out, 'instances_val.json'), '--images', path.join(out, 'val'), '--out', path.join(dir, 'browse'), '--n', '2');
+    const browse = await cli(
+      'browse',
+      path.join(out, 'instances_val.json'),
+      '--images',
+      path.join(out, 'val'),
+      '--out',
+      path.join(dir, 'browse'),
+      '--n',
+      '2',
+    );
     expect(browse.code, browse.stderr).toBe(0);
     const pngs = await readdir(path.join(dir, 'browse'));
     expect(pngs.sort()).toEqual(['000001-boxes.png', '000002-boxes.png']);
-    const meta = await sharp(path.join(dir, 'browse', pngs[0]!)).metadata();
+    const meta = await sharp(path.join(dir, 'browse', pngs[0])).metadata();
     expect([meta.width, meta.height]).toEqual([512, 512]);
   });
 
@@ -97,7 +133,10 @@ describe('apdet-data CLI', () => {
       /error: images\[0\] \(id 1\): image file .*missing\.png not found/,
       /error: images\[1\] \(id 2\): .*corrupt\.png cannot be read as an image/,
     ]) {
-      expect(lines.some((l) => expected.test(l)), `${expected}\n${result.stdout}`).toBe(true);
+      expect(
+        lines.some((l) => expected.test(l)),
+        `${expected}\n${result.stdout}`,
+      ).toBe(true);
     }
     expect(result.stdout).toMatch(/3 images, 3 annotations \(0 crowd\), 1 categories/);
     expect(result.stdout).toMatch(/7 errors, 0 warnings/);
@@ -109,8 +148,17 @@ describe('apdet-data CLI', () => {
     expect(missing.stderr).toBe(`apdet-data: error: ${path.join(dir, 'nope.json')}: file not found\n`);
     const unknown = await cli('frobnicate');
     expect(unknown.code).toBe(1);
-    expect(unknown.stderr).toMatch(/^apdet-data: error: unknown command "frobnicate"/);
+    expect(unknown.stderr).toBe(`apdet-data: error: unknown command 'frobnicate'; see apdet-data --help\n`);
     const badFlag = await cli('split', 'x.json', '--ratio', '2', '--out-train', 'a', '--out-val', 'b');
     expect(badFlag.stderr).toMatch(/--ratio must be in \(0, 1\), got 2/);
+  });
+
+  it('prints the help commander generates to stdout and exits 0 (no command, or --help)', async () => {
+    const help = await cli();
+    expect([help.code, help.stderr]).toEqual([0, '']);
+    expect(help.stdout).toMatch(/^Usage: apdet-data <command> \[flags\]\n[^]*\n {2}make-shapes \[options\] /);
+    const split = await cli('split', '--help');
+    expect([split.code, split.stderr]).toEqual([0, '']);
+    expect(split.stdout).toMatch(/^Usage: apdet-data split \[options\] <instances\.json>\n/);
   });
 });

@@ -27,7 +27,16 @@ export function randomSample(rng: Rng, options: { minSide?: number; maxSide?: nu
     boxes: randomBoxes(n),
     labels: Int32Array.from({ length: n }, () => rng.int(0, 5)),
     ignoreBoxes: randomBoxes(rng.int(0, 3)),
-    meta: { index: 0, imageId: 1, file: 'x.png', originalWidth: width, originalHeight: height, affine: { sx: 1, tx: 0, sy: 1, ty: 0 }, validWidth: width, validHeight: height },
+    meta: {
+      index: 0,
+      imageId: 1,
+      file: 'x.png',
+      originalWidth: width,
+      originalHeight: height,
+      affine: { sx: 1, tx: 0, sy: 1, ty: 0 },
+      validWidth: width,
+      validHeight: height,
+    },
   };
 }
 

@@ -39,7 +39,10 @@ describe('loadRgbImage', () => {
 
   it('applies the EXIF orientation', async () => {
     // Orientation 6: the stored 4×2 image is displayed rotated 90° clockwise, i.e. 2×4 with red on top.
-    await sharp(halves(), { raw: { width: 4, height: 2, channels: 3 } }).png().withMetadata({ orientation: 6 }).toFile(path.join(dir, 'rot.png'));
+    await sharp(halves(), { raw: { width: 4, height: 2, channels: 3 } })
+      .png()
+      .withMetadata({ orientation: 6 })
+      .toFile(path.join(dir, 'rot.png'));
     const image = await loadRgbImage(path.join(dir, 'rot.png'));
     expect([image.width, image.height]).toEqual([2, 4]);
     expect([...image.data.subarray(0, 3)]).toEqual([255, 0, 0]);
@@ -48,11 +51,15 @@ describe('loadRgbImage', () => {
 
   it('turns grayscale into three equal channels and drops alpha', async () => {
     const gray = Buffer.from([0, 50, 100, 150, 200, 250]);
-    await sharp(gray, { raw: { width: 3, height: 2, channels: 1 } }).png().toFile(path.join(dir, 'g.png'));
+    await sharp(gray, { raw: { width: 3, height: 2, channels: 1 } })
+      .png()
+      .toFile(path.join(dir, 'g.png'));
     const g = await loadRgbImage(path.join(dir, 'g.png'));
     expect([...g.data]).toEqual([...gray].flatMap((v) => [v, v, v]));
     const rgba = Buffer.from([10, 20, 30, 0, 40, 50, 60, 255]);
-    await sharp(rgba, { raw: { width: 2, height: 1, channels: 4 } }).png().toFile(path.join(dir, 'a4.png'));
+    await sharp(rgba, { raw: { width: 2, height: 1, channels: 4 } })
+      .png()
+      .toFile(path.join(dir, 'a4.png'));
     const a = await loadRgbImage(path.join(dir, 'a4.png'));
     expect([...a.data]).toEqual([10, 20, 30, 40, 50, 60]);
   });
@@ -66,16 +73,39 @@ describe('loadRgbImage', () => {
   it('names the file of a corrupt or truncated image', async () => {
     const garbage = path.join(dir, 'garbage.jpg');
     await writeFile(garbage, 'this is not an image');
-    await expect(loadRgbImage(garbage)).rejects.toThrow(new RegExp(`${garbage.replace(/[.]/g, '\\.')}: cannot decode image \\(corrupt or not an image\\?\\)`));
-    const noisy = await sharp({ create: { width: 200, height: 200, channels: 3, background: 'gray', noise: { type: 'gaussian', mean: 128, sigma: 40 } } })
+    await expect(loadRgbImage(garbage)).rejects.toThrow(
+      new RegExp(`${garbage.replace(/[.]/g, '\\.')}: cannot decode image \\(corrupt or not an image\\?\\)`),
+    );
+    const noisy = await sharp({
+      create: {
+        width: 200,
+        height: 200,
+        channels: 3,
+        background: 'gray',
+        noise: { type: 'gaussian', mean: 128, sigma: 40 },
+      },
+    })
       .jpeg()
       .toBuffer();
     const truncated = path.join(dir, 'truncated.jpg');
     await writeFile(truncated, noisy.subarray(0, Math.floor(noisy.length / 2)));
     await expect(loadRgbImage(truncated)).rejects.toThrow(/truncated\.jpg: cannot decode image/);
-    const png = await sharp({ create: { width: 64, height: 64, channels: 3, background: 'red', noise: { type: 'gaussian', mean: 128, sigma: 30 } } }).png().toBuffer();
+    const png = await sharp({
+      create: {
+        width: 64,
+        height: 64,
+        channels: 3,
+        background: 'red',
+        noise: { type: 'gaussian', mean: 128, sigma: 30 },
+      },
+    })
+      .png()
+      .toBuffer();
     const cut = path.join(dir, 'cut.png');
     await writeFile(cut, png.subarray(0, png.length / 2));
-    await expect(loadRgbImage(cut)).rejects.toMatchObject({ name: 'UserError', message: expect.stringContaining('cut.png: cannot decode image') });
+    await expect(loadRgbImage(cut)).rejects.toMatchObject({
+      name: 'UserError',
+      message: expect.stringContaining('cut.png: cannot decode image'),
+    });
   });
 });

@@ -47,8 +47,12 @@ async function collect(iterable: AsyncIterable<Batch>, limit = Infinity): Promis
 describe('DataLoader on the shapes dataset', () => {
   it('gives byte-identical batches for the same seed, whatever the prefetch depth', async () => {
     const ds = await CocoDetectionDataset.open(shapes.trainAnnotations, shapes.trainImages);
-    const a = await collect(new DataLoader(ds, paperTrainPipeline(64), { batchSize: 4, seed: 9, prefetch: 1 }).epoch(1));
-    const b = await collect(new DataLoader(ds, paperTrainPipeline(64), { batchSize: 4, seed: 9, prefetch: 4 }).epoch(1));
+    const a = await collect(
+      new DataLoader(ds, paperTrainPipeline(64), { batchSize: 4, seed: 9, prefetch: 1 }).epoch(1),
+    );
+    const b = await collect(
+      new DataLoader(ds, paperTrainPipeline(64), { batchSize: 4, seed: 9, prefetch: 4 }).epoch(1),
+    );
     expect(a.map(digest)).toEqual(b.map(digest));
     expect(a).toHaveLength(6);
     expect(a.at(-1)!.shape).toEqual([2, 64, 64, 3]);
@@ -63,10 +67,17 @@ describe('DataLoader on the shapes dataset', () => {
     const loader = new DataLoader(ds, shapesTrainPipeline(), { batchSize: 5, seed: 1, dropLast: true });
     expect(loader.stepsPerEpoch).toBe(4);
     const run = await collect(loader.from({ epoch: 0, step: 0 }), 7);
-    expect(run.map((b) => b.position)).toEqual([0, 1, 2, 3, 0, 1, 2].map((step, i) => ({ epoch: i < 4 ? 0 : 1, step })));
-    const resumed = await collect(new DataLoader(ds, shapesTrainPipeline(), { batchSize: 5, seed: 1, dropLast: true }).from(loader.next(run[2]!.position)), 4);
+    expect(run.map((b) => b.position)).toEqual(
+      [0, 1, 2, 3, 0, 1, 2].map((step, i) => ({ epoch: i < 4 ? 0 : 1, step })),
+    );
+    const resumed = await collect(
+      new DataLoader(ds, shapesTrainPipeline(), { batchSize: 5, seed: 1, dropLast: true }).from(
+        loader.next(run[2].position),
+      ),
+      4,
+    );
     expect(resumed.map(digest)).toEqual(run.slice(3).map(digest));
-    expect(digest(await loader.batchAt({ epoch: 1, step: 1 }))).toBe(digest(run[5]!));
+    expect(digest(await loader.batchAt({ epoch: 1, step: 1 }))).toBe(digest(run[5]));
   });
 
   it('gives the same bytes with worker threads as on the main thread', async () => {
@@ -79,7 +90,9 @@ describe('DataLoader on the shapes dataset', () => {
     } finally {
       await threaded.close();
     }
-    expect(() => new DataLoader(ds, compose('custom', []), { batchSize: 4, seed: 0, workers: 1 })).toThrow(/preset pipeline/);
+    expect(() => new DataLoader(ds, compose('custom', []), { batchSize: 4, seed: 0, workers: 1 })).toThrow(
+      /preset pipeline/,
+    );
   });
 
   it('reports a missing image file by name', async () => {
@@ -88,7 +101,10 @@ describe('DataLoader on the shapes dataset', () => {
     const loader = new DataLoader(ds, shapesTrainPipeline(), { batchSize: 2, seed: 0 });
     await expect(collect(loader.epoch(0))).rejects.toThrow(/000002\.png: cannot read image: file not found/);
     const threaded = new DataLoader(ds, shapesTrainPipeline(), { batchSize: 2, seed: 0, workers: 1 });
-    await expect(collect(threaded.epoch(0))).rejects.toMatchObject({ name: 'UserError', message: expect.stringMatching(/000002\.png: cannot read image: file not found/) });
+    await expect(collect(threaded.epoch(0))).rejects.toMatchObject({
+      name: 'UserError',
+      message: expect.stringMatching(/000002\.png: cannot read image: file not found/),
+    });
     await threaded.close();
   });
 });
@@ -110,7 +126,7 @@ class FakeDataset implements DetectionDataset {
     return this.samples.length;
   }
   aspectRatio(i: number): number {
-    return this.samples[i]!.image.width / this.samples[i]!.image.height;
+    return this.samples[i].image.width / this.samples[i].image.height;
   }
   async load(i: number): Promise<Sample> {
     this.started++;
@@ -118,27 +134,30 @@ class FakeDataset implements DetectionDataset {
     this.maxActive = Math.max(this.maxActive, this.active);
     await new Promise((resolve) => setTimeout(resolve, 2));
     this.active--;
-    const s = this.samples[i]!;
+    const s = this.samples[i];
     return { ...s, image: { ...s.image, data: s.image.data.slice() } };
   }
 }
 
 describe('batching', () => {
   it('pads to the largest image rounded to 32 and masks exactly the valid pixels', () => {
-    const samples = [randomSample(Rng.from(1), { minSide: 20, maxSide: 70 }), randomSample(Rng.from(2), { minSide: 20, maxSide: 70 })];
+    const samples = [
+      randomSample(Rng.from(1), { minSide: 20, maxSide: 70 }),
+      randomSample(Rng.from(2), { minSide: 20, maxSide: 70 }),
+    ];
     const batch = collate(samples, { epoch: 0, step: 0 });
     const [n, H, W] = batch.shape;
     expect(H % 32).toBe(0);
     expect(W % 32).toBe(0);
     expect(H).toBeGreaterThanOrEqual(Math.max(...samples.map((s) => s.image.height)));
     for (let k = 0; k < n; k++) {
-      const s = samples[k]!;
+      const s = samples[k];
       for (let y = 0; y < H; y++) {
         for (let x = 0; x < W; x++) {
           const inside = x < s.image.width && y < s.image.height;
           expect(batch.masks[k * H * W + y * W + x]).toBe(inside ? 1 : 0);
-          const v = batch.images[((k * H + y) * W + x) * 3]!;
-          expect(v).toBe(inside ? s.image.data[(y * s.image.width + x) * 3]! : 0);
+          const v = batch.images[((k * H + y) * W + x) * 3];
+          expect(v).toBe(inside ? s.image.data[(y * s.image.width + x) * 3] : 0);
         }
       }
     }

@@ -24,7 +24,9 @@ async function treeDigest(root: string): Promise<Record<string, string>> {
   for (const entry of await readdir(root, { recursive: true, withFileTypes: true })) {
     if (!entry.isFile()) continue;
     const file = path.join(entry.parentPath, entry.name);
-    out[path.relative(root, file)] = createHash('sha256').update(await readFile(file)).digest('hex');
+    out[path.relative(root, file)] = createHash('sha256')
+      .update(await readFile(file))
+      .digest('hex');
   }
   return out;
 }
@@ -36,7 +38,14 @@ describe('shapes dataset', () => {
     await makeShapesDataset(path.join(dir, 'c'), { train: 6, val: 2, seed: 4 });
     const a = await treeDigest(path.join(dir, 'a'));
     expect(Object.keys(a).sort()).toEqual(
-      ['instances_train.json', 'instances_val.json', 'shapes-dataset.json', ...[1, 2, 3, 4, 5, 6].map((i) => `train/00000${i}.png`), 'val/000001.png', 'val/000002.png'].sort(),
+      [
+        'instances_train.json',
+        'instances_val.json',
+        'shapes-dataset.json',
+        ...[1, 2, 3, 4, 5, 6].map((i) => `train/00000${i}.png`),
+        'val/000001.png',
+        'val/000002.png',
+      ].sort(),
     );
     expect(await treeDigest(path.join(dir, 'b'))).toEqual(a);
     const c = await treeDigest(path.join(dir, 'c'));
@@ -79,19 +88,21 @@ describe('shapes dataset', () => {
       const masks = objects.map((o) => {
         const c = rasterizePolygon(o.polygon.xs, o.polygon.ys, 128, 128);
         const pixels: number[] = [];
-        for (let y = 0; y < c.height; y++) for (let x = 0; x < c.width; x++) if (c.data[y * c.width + x]! >= 0.5) pixels.push((c.y0 + y) * 128 + c.x0 + x);
+        for (let y = 0; y < c.height; y++)
+          for (let x = 0; x < c.width; x++)
+            if (c.data[y * c.width + x] >= 0.5) pixels.push((c.y0 + y) * 128 + c.x0 + x);
         return pixels;
       });
       masks.forEach((pixels, k) => pixels.forEach((p) => (owner[p] = k)));
       objects.forEach((o, k) => {
         expect(o.visibleArea).toBe(owner.reduce((n, v) => n + (v === k ? 1 : 0), 0));
-        expect(o.visibleArea).toBeGreaterThanOrEqual(0.5 * masks[k]!.length);
+        expect(o.visibleArea).toBeGreaterThanOrEqual(0.5 * masks[k].length);
       });
       for (let a = 0; a < masks.length; a++) {
         const set = new Set(masks[a]);
         for (let b = a + 1; b < masks.length; b++) {
-          const overlap = masks[b]!.filter((p) => set.has(p)).length;
-          expect(overlap).toBeLessThanOrEqual(0.4 * Math.min(masks[a]!.length, masks[b]!.length));
+          const overlap = masks[b].filter((p) => set.has(p)).length;
+          expect(overlap).toBeLessThanOrEqual(0.4 * Math.min(masks[a].length, masks[b].length));
         }
       }
     }
@@ -107,7 +118,8 @@ describe('shapes dataset', () => {
       const coverage = rasterizePolygon(placed.xs, placed.ys, 128, 128);
       const covered = coverage.data.reduce((s, v) => s + v, 0);
       let area = 0;
-      for (let i = 0, j = placed.xs.length - 1; i < placed.xs.length; j = i++) area += (placed.xs[j]! + placed.xs[i]!) * (placed.ys[j]! - placed.ys[i]!);
+      for (let i = 0, j = placed.xs.length - 1; i < placed.xs.length; j = i++)
+        area += (placed.xs[j] + placed.xs[i]) * (placed.ys[j] - placed.ys[i]);
       // Vertical sampling (4 sub-rows) makes the estimate approximate; within 2 % of the area.
       expect(Math.abs(covered - Math.abs(area) / 2) / (Math.abs(area) / 2), shape).toBeLessThan(0.02);
     }
@@ -128,19 +140,28 @@ describe('shapes dataset', () => {
     expect((await readdir(path.join(dir, 'auto'))).filter((n) => n.includes('.tmp-'))).toEqual([]);
   });
 
-  it("ensureShapesDataset with onOutdated 'regenerate' replaces a dataset made with other options, and only that", async () => {
+  it("ensureShapesDataset with onOutdated 'regenerate' replaces a dataset of other options, only that", async () => {
     const target = path.join(dir, 'outdated', 'shapes');
     await ensureShapesDataset(target, { train: 3, val: 1, seed: 2 });
     const lines: string[] = [];
-    const paths = await ensureShapesDataset(target, { train: 4, val: 1, seed: 2 }, undefined, { onOutdated: 'regenerate', log: (l) => lines.push(l) });
+    const paths = await ensureShapesDataset(target, { train: 4, val: 1, seed: 2 }, undefined, {
+      onOutdated: 'regenerate',
+      log: (l) => lines.push(l),
+    });
     expect(JSON.parse(await readFile(paths.trainAnnotations, 'utf8')).images).toHaveLength(4);
-    expect(lines).toEqual([expect.stringMatching(/holds a shapes dataset made with other options .*"train":3.*regenerating it as .*"train":4/)]);
+    expect(lines).toEqual([
+      expect.stringMatching(
+        /holds a shapes dataset made with other options .*"train":3.*regenerating it as .*"train":4/,
+      ),
+    ]);
     expect(await readdir(path.join(dir, 'outdated'))).toEqual(['shapes']);
     // A directory that is not a complete shapes dataset is never replaced.
     const stray = path.join(dir, 'stray-2');
     await makeShapesDataset(stray, { train: 1, val: 1 });
     await writeFile(path.join(stray, 'shapes-dataset.json'), 'garbage');
-    await expect(ensureShapesDataset(stray, {}, undefined, { onOutdated: 'regenerate' })).rejects.toThrow(/not a complete shapes dataset/);
+    await expect(ensureShapesDataset(stray, {}, undefined, { onOutdated: 'regenerate' })).rejects.toThrow(
+      /not a complete shapes dataset/,
+    );
   });
 
   it('two processes regenerating the same outdated dataset at once both get the new one', async () => {
@@ -148,7 +169,9 @@ describe('shapes dataset', () => {
     const target = path.join(dir, 'race', 'shapes');
     await ensureShapesDataset(target, { train: 3, val: 1, seed: 2 });
     const wanted = { train: 5, val: 2, seed: 2 };
-    const both = await Promise.all([0, 1].map(() => ensureShapesDataset(target, wanted, undefined, { onOutdated: 'regenerate' })));
+    const both = await Promise.all(
+      [0, 1].map(() => ensureShapesDataset(target, wanted, undefined, { onOutdated: 'regenerate' })),
+    );
     expect(both[1]).toEqual(both[0]);
     expect(JSON.parse(await readFile(both[0].trainAnnotations, 'utf8')).images).toHaveLength(5);
     expect(await readdir(path.join(dir, 'race'))).toEqual(['shapes']);

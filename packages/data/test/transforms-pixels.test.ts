@@ -16,17 +16,36 @@ function sampleOf(image: ImageCanvas): Sample {
     boxes: new Float32Array(0),
     labels: new Int32Array(0),
     ignoreBoxes: new Float32Array(0),
-    meta: { index: 0, imageId: 1, file: 'x', originalWidth: image.width, originalHeight: image.height, affine: { sx: 1, tx: 0, sy: 1, ty: 0 }, validWidth: image.width, validHeight: image.height },
+    meta: {
+      index: 0,
+      imageId: 1,
+      file: 'x',
+      originalWidth: image.width,
+      originalHeight: image.height,
+      affine: { sx: 1, tx: 0, sy: 1, ty: 0 },
+      validWidth: image.width,
+      validHeight: image.height,
+    },
   };
 }
 
 /** A stand-in generator: every coin comes up heads, every uniform draw returns its upper bound. */
-const heads = { next: () => 0, chance: () => true, uniform: (_lo: number, hi: number) => hi, shuffle: <T>(a: T[]) => a } as unknown as Rng;
+const heads = {
+  next: () => 0,
+  chance: () => true,
+  uniform: (_lo: number, hi: number) => hi,
+  shuffle: <T>(a: T[]) => a,
+} as unknown as Rng;
 
 describe('resize', () => {
   it('matches OpenCV INTER_LINEAR on known values (half-pixel centres, clamped edges)', () => {
     // cv2.resize(np.array([[0, 100]], np.float32), (4, 1)) == [[0, 25, 75, 100]]
-    const grey = (values: number[]) => canvasFromPixels(values.flatMap((v) => [v, v, v]), values.length, 1);
+    const grey = (values: number[]) =>
+      canvasFromPixels(
+        values.flatMap((v) => [v, v, v]),
+        values.length,
+        1,
+      );
     expect([...resampleBilinear(grey([0, 100]), 4, 1).data].filter((_, i) => i % 3 === 0)).toEqual([0, 25, 75, 100]);
     // Downscale 4 → 2: centres at 0.5 and 2.5 → (0+10)/2, (20+30)/2
     expect([...resampleBilinear(grey([0, 10, 20, 30]), 2, 1).data].filter((_, i) => i % 3 === 0)).toEqual([5, 25]);
@@ -41,7 +60,8 @@ describe('resize', () => {
       const ow = rng.int(1, 60);
       const oh = rng.int(1, 60);
       const out = resampleBilinear(canvasFromPixels(px, w, h), ow, oh).data;
-      const at = (x: number, y: number, c: number) => px[(Math.min(h - 1, Math.max(0, y)) * w + Math.min(w - 1, Math.max(0, x))) * 3 + c]!;
+      const at = (x: number, y: number, c: number) =>
+        px[(Math.min(h - 1, Math.max(0, y)) * w + Math.min(w - 1, Math.max(0, x))) * 3 + c];
       for (let y = 0; y < oh; y++) {
         for (let x = 0; x < ow; x++) {
           const sx = Math.max(0, ((x + 0.5) * w) / ow - 0.5);
@@ -51,8 +71,10 @@ describe('resize', () => {
           const fx = sx - x0;
           const fy = sy - y0;
           for (let c = 0; c < 3; c++) {
-            const v = (1 - fy) * ((1 - fx) * at(x0, y0, c) + fx * at(x0 + 1, y0, c)) + fy * ((1 - fx) * at(x0, y0 + 1, c) + fx * at(x0 + 1, y0 + 1, c));
-            expect(Math.abs(out[(y * ow + x) * 3 + c]! - v)).toBeLessThan(1e-3);
+            const v =
+              (1 - fy) * ((1 - fx) * at(x0, y0, c) + fx * at(x0 + 1, y0, c)) +
+              fy * ((1 - fx) * at(x0, y0 + 1, c) + fx * at(x0 + 1, y0 + 1, c));
+            expect(Math.abs(out[(y * ow + x) * 3 + c] - v)).toBeLessThan(1e-3);
           }
         }
       }
@@ -67,8 +89,16 @@ describe('resize', () => {
     expect(resizedSize(640, 480, { width: 1333, height: 800, keepRatio: true })).toEqual([1067, 800]);
     expect(resizedSize(2000, 500, { width: 1333, height: 800, keepRatio: true })).toEqual([1333, 333]);
     expect(resizedSize(640, 480, { width: 512, height: 512 })).toEqual([512, 512]);
-    const out = resize({ width: 833, height: 500, keepRatio: true }).apply(sampleOf(canvasFromPixels(new Float32Array(640 * 480 * 3), 640, 480)), heads);
-    expect([out.image.width, out.image.height, out.meta.affine.sx, out.meta.affine.sy]).toEqual([667, 500, 667 / 640, 500 / 480]);
+    const out = resize({ width: 833, height: 500, keepRatio: true }).apply(
+      sampleOf(canvasFromPixels(new Float32Array(640 * 480 * 3), 640, 480)),
+      heads,
+    );
+    expect([out.image.width, out.image.height, out.meta.affine.sx, out.meta.affine.sy]).toEqual([
+      667,
+      500,
+      667 / 640,
+      500 / 480,
+    ]);
   });
 });
 
@@ -86,7 +116,11 @@ describe('lazy expand and crop', () => {
       const H = expanded.image.height;
       const big = new Float32Array(W * H * 3);
       for (let i = 0; i < W * H; i++) big.set(mean, i * 3);
-      for (let y = 0; y < input.image.height; y++) big.set(input.image.data.subarray(y * input.image.width * 3, (y + 1) * input.image.width * 3), ((y + top) * W + left) * 3);
+      for (let y = 0; y < input.image.height; y++)
+        big.set(
+          input.image.data.subarray(y * input.image.width * 3, (y + 1) * input.image.width * 3),
+          ((y + top) * W + left) * 3,
+        );
       const cx = left - cropped.meta.affine.tx;
       const cy = top - cropped.meta.affine.ty;
       const dense = densify(cropped.image);
@@ -102,7 +136,14 @@ describe('lazy expand and crop', () => {
 
 describe('photometric distortion', () => {
   const only = (o: Parameters<typeof photometricDistortion>[0]) =>
-    photometricDistortion({ brightnessDelta: 0, contrastRange: [1, 1], saturationRange: [1, 1], hueDelta: 0, channelSwap: false, ...o });
+    photometricDistortion({
+      brightnessDelta: 0,
+      contrastRange: [1, 1],
+      saturationRange: [1, 1],
+      hueDelta: 0,
+      channelSwap: false,
+      ...o,
+    });
   const pixel = (rgb: number[]) => sampleOf(canvasFromPixels(rgb, 1, 1));
 
   it('rotates hue in OpenCV degrees: red + 120° = green', () => {
@@ -114,12 +155,14 @@ describe('photometric distortion', () => {
     const rng = Rng.from(3);
     const px = Array.from({ length: 300 }, () => rng.uniform(0, 255));
     const out = only({}).apply(sampleOf(canvasFromPixels(px, 100, 1)), heads);
-    for (let i = 0; i < px.length; i++) expect(Math.abs(out.image.data[i]! - px[i]!)).toBeLessThan(1e-3);
+    for (let i = 0; i < px.length; i++) expect(Math.abs(out.image.data[i] - px[i])).toBeLessThan(1e-3);
   });
 
   it('brightness adds, contrast and saturation scale as mmdetection (no clipping)', () => {
     expect([...only({ brightnessDelta: 32 }).apply(pixel([10, 100, 250]), heads).image.data]).toEqual([42, 132, 282]);
-    expect([...only({ contrastRange: [1.5, 1.5] }).apply(pixel([10, 100, 200]), heads).image.data]).toEqual([15, 150, 300]);
+    expect([...only({ contrastRange: [1.5, 1.5] }).apply(pixel([10, 100, 200]), heads).image.data]).toEqual([
+      15, 150, 300,
+    ]);
     // Saturation ×0.5 of (200, 100, 0): V = 200, S = 1 → 0.5, H = 30° → (200, 150, 100).
     const sat = only({ saturationRange: [0.5, 0.5] }).apply(pixel([200, 100, 0]), heads).image.data;
     expect([...sat].map((v) => Math.round(v * 1000) / 1000)).toEqual([200, 150, 100]);
@@ -132,12 +175,18 @@ describe('photometric distortion', () => {
 
 describe('normalize and pad', () => {
   it('normalize subtracts the ImageNet mean and divides by the std per channel', () => {
-    const out = normalize().apply(sampleOf(canvasFromPixels([123.675, 116.28 + 57.12, 103.53 - 2 * 57.375], 1, 1)), heads);
+    const out = normalize().apply(
+      sampleOf(canvasFromPixels([123.675, 116.28 + 57.12, 103.53 - 2 * 57.375], 1, 1)),
+      heads,
+    );
     expect([...out.image.data].map((v) => Math.round(v * 1e5) / 1e5)).toEqual([0, 1, -2]);
   });
 
   it('pad grows the canvas to multiples of 32 with zeros and keeps the valid size', () => {
-    const out = padToMultiple(32).apply(sampleOf(canvasFromPixels(new Float32Array(33 * 20 * 3).fill(7), 33, 20)), heads);
+    const out = padToMultiple(32).apply(
+      sampleOf(canvasFromPixels(new Float32Array(33 * 20 * 3).fill(7), 33, 20)),
+      heads,
+    );
     expect([out.image.width, out.image.height, out.meta.validWidth, out.meta.validHeight]).toEqual([64, 32, 33, 20]);
     const dense = densify(out.image);
     expect(dense.data[(19 * 64 + 32) * 3]).toBe(7);

@@ -34,38 +34,119 @@ describe('validateCoco', () => {
     const report = validateCoco(good());
     expect(report.problems).toEqual([]);
     expect(report.ok).toBe(true);
-    expect(report.counts).toEqual({ images: 3, annotations: 4, categories: 2, crowdAnnotations: 1, imagesWithoutAnnotations: 1 });
+    expect(report.counts).toEqual({
+      images: 3,
+      annotations: 4,
+      categories: 2,
+      crowdAnnotations: 1,
+      imagesWithoutAnnotations: 1,
+    });
   });
 
   const cases: [string, (j: Record<string, any[]>) => void, RegExp][] = [
-    ['missing annotation id', (j) => delete j.annotations[0].id, /^missing-field @ annotations\[0\]: "id" must be an integer, got nothing/],
-    ['string annotation id', (j) => (j.annotations[0].id = '10'), /^wrong-type @ annotations\[0\] \(id "10"\): "id" must be an integer/],
+    [
+      'missing annotation id',
+      (j) => delete j.annotations[0].id,
+      /^missing-field @ annotations\[0\]: "id" must be an integer, got nothing/,
+    ],
+    [
+      'string annotation id',
+      (j) => (j.annotations[0].id = '10'),
+      /^wrong-type @ annotations\[0\] \(id "10"\): "id" must be an integer/,
+    ],
     ['missing bbox', (j) => delete j.annotations[2].bbox, /^missing-field @ annotations\[2\] \(id 12\): "bbox"/],
-    ['bbox of 3 numbers', (j) => (j.annotations[2].bbox = [1, 2, 3]), /^wrong-type @ annotations\[2\] \(id 12\): "bbox" must be an array/],
-    ['bbox with a string', (j) => (j.annotations[2].bbox = [1, 2, '3', 4]), /^wrong-type @ annotations\[2\] \(id 12\): "bbox" entries must be numbers/],
-    ['NaN in bbox', (j) => (j.annotations[2].bbox = [1, Number.NaN, 3, 4]), /^non-finite-box @ annotations\[2\] \(id 12\): .*non-finite.*NaN/],
-    ['Infinity in bbox', (j) => (j.annotations[2].bbox = [1, 2, Number.POSITIVE_INFINITY, 4]), /^non-finite-box @ annotations\[2\] \(id 12\)/],
-    ['zero width', (j) => (j.annotations[2].bbox = [1, 2, 0, 4]), /^non-positive-box @ annotations\[2\] \(id 12\): .*width > 0/],
-    ['negative height', (j) => (j.annotations[2].bbox = [1, 2, 3, -4]), /^non-positive-box @ annotations\[2\] \(id 12\)/],
-    ['unknown image id', (j) => (j.annotations[3].image_id = 99), /^unknown-image-id @ annotations\[3\] \(id 13\): image_id 99 is not in "images"/],
-    ['unknown category id', (j) => (j.annotations[3].category_id = 5), /^unknown-category-id @ annotations\[3\] \(id 13\): category_id 5 is not in "categories"/],
-    ['duplicate annotation id', (j) => (j.annotations[3].id = 10), /^duplicate-id @ annotations\[3\] \(id 10\): duplicate annotation id 10/],
-    ['duplicate image id', (j) => (j.images[2].id = 1), /^duplicate-id @ images\[2\] \(id 1\): duplicate image id 1 \(first at images\[0\]\)/],
-    ['duplicate category id', (j) => (j.categories[1].id = 7), /^duplicate-id @ categories\[1\] \(id 7\): duplicate category id 7/],
-    ['image without width', (j) => delete j.images[1].width, /^missing-field @ images\[1\] \(id 2\): "width" must be a positive integer/],
-    ['image with fractional height', (j) => (j.images[1].height = 12.5), /^wrong-type @ images\[1\] \(id 2\): "height" must be a positive integer, got 12.5/],
+    [
+      'bbox of 3 numbers',
+      (j) => (j.annotations[2].bbox = [1, 2, 3]),
+      /^wrong-type @ annotations\[2\] \(id 12\): "bbox" must be an array/,
+    ],
+    [
+      'bbox with a string',
+      (j) => (j.annotations[2].bbox = [1, 2, '3', 4]),
+      /^wrong-type @ annotations\[2\] \(id 12\): "bbox" entries must be numbers/,
+    ],
+    [
+      'NaN in bbox',
+      (j) => (j.annotations[2].bbox = [1, Number.NaN, 3, 4]),
+      /^non-finite-box @ annotations\[2\] \(id 12\): .*non-finite.*NaN/,
+    ],
+    [
+      'Infinity in bbox',
+      (j) => (j.annotations[2].bbox = [1, 2, Number.POSITIVE_INFINITY, 4]),
+      /^non-finite-box @ annotations\[2\] \(id 12\)/,
+    ],
+    [
+      'zero width',
+      (j) => (j.annotations[2].bbox = [1, 2, 0, 4]),
+      /^non-positive-box @ annotations\[2\] \(id 12\): .*width > 0/,
+    ],
+    [
+      'negative height',
+      (j) => (j.annotations[2].bbox = [1, 2, 3, -4]),
+      /^non-positive-box @ annotations\[2\] \(id 12\)/,
+    ],
+    [
+      'unknown image id',
+      (j) => (j.annotations[3].image_id = 99),
+      /^unknown-image-id @ annotations\[3\] \(id 13\): image_id 99 is not in "images"/,
+    ],
+    [
+      'unknown category id',
+      (j) => (j.annotations[3].category_id = 5),
+      /^unknown-category-id @ annotations\[3\] \(id 13\): category_id 5 is not in "categories"/,
+    ],
+    [
+      'duplicate annotation id',
+      (j) => (j.annotations[3].id = 10),
+      /^duplicate-id @ annotations\[3\] \(id 10\): duplicate annotation id 10/,
+    ],
+    [
+      'duplicate image id',
+      (j) => (j.images[2].id = 1),
+      /^duplicate-id @ images\[2\] \(id 1\): duplicate image id 1 \(first at images\[0\]\)/,
+    ],
+    [
+      'duplicate category id',
+      (j) => (j.categories[1].id = 7),
+      /^duplicate-id @ categories\[1\] \(id 7\): duplicate category id 7/,
+    ],
+    [
+      'image without width',
+      (j) => delete j.images[1].width,
+      /^missing-field @ images\[1\] \(id 2\): "width" must be a positive integer/,
+    ],
+    [
+      'image with fractional height',
+      (j) => (j.images[1].height = 12.5),
+      /^wrong-type @ images\[1\] \(id 2\): "height" must be a positive integer, got 12.5/,
+    ],
     ['image without file name', (j) => (j.images[1].file_name = 3), /^wrong-type @ images\[1\] \(id 2\): "file_name"/],
     ['category without name', (j) => delete j.categories[0].name, /^missing-field @ categories\[0\] \(id 7\): "name"/],
-    ['bad iscrowd', (j) => (j.annotations[0].iscrowd = 2), /^wrong-type @ annotations\[0\] \(id 10\): "iscrowd" must be 0 or 1/],
+    [
+      'bad iscrowd',
+      (j) => (j.annotations[0].iscrowd = 2),
+      /^wrong-type @ annotations\[0\] \(id 10\): "iscrowd" must be 0 or 1/,
+    ],
     ['negative area', (j) => (j.annotations[0].area = -1), /^wrong-type @ annotations\[0\] \(id 10\): "area"/],
-    ['annotation that is not an object', (j) => (j.annotations[1] = 42), /^not-an-object @ annotations\[1\]: expected an object, got 42/],
+    [
+      'annotation that is not an object',
+      (j) => (j.annotations[1] = 42),
+      /^not-an-object @ annotations\[1\]: expected an object, got 42/,
+    ],
     ['images not an array', (j) => ((j as any).images = {}), /^wrong-type @ \(top level\): "images" must be an array/],
-    ['categories missing', (j) => delete (j as any).categories, /^missing-field @ \(top level\): missing "categories" array/],
+    [
+      'categories missing',
+      (j) => delete (j as any).categories,
+      /^missing-field @ \(top level\): missing "categories" array/,
+    ],
   ];
   for (const [name, mutate, expected] of cases) {
     it(`reports ${name}`, () => {
       const problems = problemsOf(mutate);
-      expect(problems.some((p) => expected.test(p)), problems.join('\n')).toBe(true);
+      expect(
+        problems.some((p) => expected.test(p)),
+        problems.join('\n'),
+      ).toBe(true);
       const json = good();
       mutate(json);
       expect(validateCoco(json).ok).toBe(false);
@@ -87,11 +168,13 @@ describe('validateCoco', () => {
     json.annotations[0].bbox = [90, 10, 30, 10];
     const report = validateCoco(json);
     expect(report.ok).toBe(true);
-    expect(report.problems.map((p) => `${p.severity} ${p.kind} ${p.record}`)).toEqual(['warning box-outside-image annotations[0] (id 10)']);
+    expect(report.problems.map((p) => `${p.severity} ${p.kind} ${p.record}`)).toEqual([
+      'warning box-outside-image annotations[0] (id 10)',
+    ]);
   });
 
   it('rejects a top level that is not an object', () => {
-    expect(validateCoco([1, 2]).problems[0]!.kind).toBe('not-an-object');
+    expect(validateCoco([1, 2]).problems[0].kind).toBe('not-an-object');
     expect(() => CocoIndex.fromJson('text', { source: 'x.json' })).toThrow(/x\.json/);
   });
 });
@@ -123,7 +206,9 @@ describe('CocoIndex', () => {
     const json = good() as Record<string, any[]>;
     json.annotations[0].bbox = [0, 0, 0, 1];
     json.annotations[3].category_id = 99;
-    expect(() => CocoIndex.fromJson(json, { source: 'bad.json' })).toThrow(/bad\.json: 2 invalid records:\n {2}annotations\[0\] \(id 10\).*\n {2}annotations\[3\] \(id 13\): category_id 99/);
+    expect(() => CocoIndex.fromJson(json, { source: 'bad.json' })).toThrow(
+      /bad\.json: 2 invalid records:\n {2}annotations\[0\] \(id 10\).*\n {2}annotations\[3\] \(id 13\): category_id 99/,
+    );
     const index = CocoIndex.fromJson(json, { skipInvalid: true });
     expect(index.annotationCount).toBe(2);
   });

@@ -32,7 +32,11 @@ export async function atomicWriteFile(file: string, data: string | Uint8Array): 
 }
 
 /** {@link atomicWriteFile} for a JSON value (pretty-printed unless `compact`). */
-export async function atomicWriteJson(file: string, value: unknown, options: { compact?: boolean } = {}): Promise<void> {
+export async function atomicWriteJson(
+  file: string,
+  value: unknown,
+  options: { compact?: boolean } = {},
+): Promise<void> {
   const text = options.compact ? JSON.stringify(value) : `${JSON.stringify(value, null, 2)}\n`;
   await atomicWriteFile(file, text);
 }

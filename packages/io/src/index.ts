@@ -2,3 +2,15 @@ export { UserError, isUserError } from './user-error.js';
 export { readJsonFile, parseJsonText, describeFsError } from './json-file.js';
 export { atomicWriteFile, atomicWriteJson } from './atomic-write.js';
 export { runCli } from './run-cli.js';
+export {
+  parseCommandLine,
+  helpText,
+  integerOption,
+  positiveNumberOption,
+  choiceOption,
+  nonEmptyOption,
+  orList,
+  type CommandLike,
+  type CommandOutput,
+  type ParseOutcome,
+} from './command-line.js';

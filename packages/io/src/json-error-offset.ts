@@ -32,7 +32,7 @@ class JsonScanner {
   }
 
   skipSpace(): void {
-    while (this.pos < this.text.length && ' \t\n\r'.includes(this.text[this.pos]!)) this.pos++;
+    while (this.pos < this.text.length && ' \t\n\r'.includes(this.text[this.pos])) this.pos++;
   }
 
   value(): void {
@@ -87,7 +87,7 @@ class JsonScanner {
   string(): void {
     this.pos++;
     while (this.pos < this.text.length) {
-      const ch = this.text[this.pos]!;
+      const ch = this.text[this.pos];
       if (ch === '"') return void this.pos++;
       if (ch === '\\') this.pos++;
       else if (ch < ' ') this.fail();

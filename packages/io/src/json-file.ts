@@ -52,10 +52,14 @@ function locateSyntaxError(text: string, error: unknown): string {
   const before = text.slice(0, offset);
   const line = before.split('\n').length;
   const column = offset - before.lastIndexOf('\n');
-  const found = offset < text.length ? `unexpected ${JSON.stringify(text.slice(offset, offset + 12))}` : 'unexpected end of file';
+  const found =
+    offset < text.length ? `unexpected ${JSON.stringify(text.slice(offset, offset + 12))}` : 'unexpected end of file';
   return ` at line ${line}, column ${column}: ${found}`;
 }
 
 function firstClause(message: string): string {
-  return message.split(/,? \.\.\.|\n/)[0]!.replace(/ in JSON at position \d+.*$/, '').trim();
+  return message
+    .split(/,? \.\.\.|\n/)[0]
+    .replace(/ in JSON at position \d+.*$/, '')
+    .trim();
 }

@@ -18,6 +18,7 @@ import os from 'node:os';
 import * as tf from '@tensorflow/tfjs';
 import '@tensorflow/tfjs-backend-wasm';
 import { atomicWriteJson, runCli } from '@apdet/io';
+import { Rng } from '@apdet/rng';
 import {
   RETINANET_PRESET,
   paplossDenseParts,
@@ -40,19 +41,17 @@ const MB = 2 ** 20;
 
 /** Deterministic RetinaNet-like scores: negatives around the p = 0.01 prior, positives higher. */
 function makeProblem(valid: number, positives: number, seed = 1) {
-  let s = seed;
-  const rand = () => ((s = (s * 1664525 + 1013904223) >>> 0) / 4294967296);
-  const gauss = () => Math.sqrt(-2 * Math.log(1 - rand())) * Math.cos(2 * Math.PI * rand());
+  const rng = Rng.from(seed);
   const logits = new Float32Array(valid);
   const ious = new Float32Array(valid);
   const targets = new Int32Array(valid);
-  for (let i = 0; i < valid; i++) logits[i] = -4.6 + 1.5 * gauss();
+  for (let i = 0; i < valid; i++) logits[i] = -4.6 + 1.5 * rng.normal();
   const stride = Math.floor(valid / positives);
   for (let j = 0; j < positives; j++) {
     const i = j * stride;
     targets[i] = 1;
-    logits[i] = -2 + 1.5 * gauss();
-    ious[i] = 0.3 + 0.65 * rand();
+    logits[i] = -2 + 1.5 * rng.normal();
+    ious[i] = 0.3 + 0.65 * rng.next();
   }
   return { logits, ious, targets };
 }
@@ -131,9 +130,13 @@ async function timeDense(p: ReturnType<typeof makeProblem>, chunksToTime: number
     const size = Math.min(DENSE_CHUNK, numPos - start);
     const cl = tf.slice(colLogits, start, size);
     const cu = tf.slice(colIous, start, size);
-    const { value, grads } = tf.valueAndGrads((a: tf.Tensor, b: tf.Tensor, c2: tf.Tensor, d: tf.Tensor) =>
-      // one block's share of the loss: its terms / (P + 1e-8)
-      tf.mul(paplossDenseParts(a as tf.Tensor1D, b as tf.Tensor1D, c2 as tf.Tensor1D, d as tf.Tensor1D, resolved), (size + 1e-8) / (numPos + 1e-8)) as tf.Scalar,
+    const { value, grads } = tf.valueAndGrads(
+      (a: tf.Tensor, b: tf.Tensor, c2: tf.Tensor, d: tf.Tensor) =>
+        // one block's share of the loss: its terms / (P + 1e-8)
+        tf.mul(
+          paplossDenseParts(a as tf.Tensor1D, b as tf.Tensor1D, c2 as tf.Tensor1D, d as tf.Tensor1D, resolved),
+          (size + 1e-8) / (numPos + 1e-8),
+        ) as tf.Scalar,
     )([rowLogits, rowIous, cl, cu]);
     tf.dispose([value, ...grads, cl, cu]);
   };
@@ -216,7 +219,9 @@ async function main(): Promise<void> {
 }
 
 function printTable(rows: Record<string, unknown>[]): void {
-  console.log('\n| backend | valid | top-K | pos | fast fwd+bwd wall (CPU) | fast peak MB | dense fwd+bwd wall (CPU) | dense block peak MB | dense unchunked GB | speed-up wall (CPU) |');
+  console.log(
+    '\n| backend | valid | top-K | pos | fast fwd+bwd wall (CPU) | fast peak MB | dense fwd+bwd wall (CPU) | dense block peak MB | dense unchunked GB | speed-up wall (CPU) |',
+  );
   console.log('|---|---|---|---|---|---|---|---|---|---|');
   for (const r of rows as any[]) {
     console.log(

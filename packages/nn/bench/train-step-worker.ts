@@ -3,7 +3,9 @@ import * as backendModule from '@apdet/backend';
 import { Conv2d, Module, SGD, fpn, paramGroups, resnet, valueAndGrads, type FPN, type ResNet } from '../src/index.js';
 
 /** One JSON line written to stdout by the worker. */
-export type WorkerResult = { kind: 'step'; seconds: number; cpuSeconds: number } | { kind: 'info'; forwardFlops: number; trainFlops: number; note?: string };
+export type WorkerResult =
+  | { kind: 'step'; seconds: number; cpuSeconds: number }
+  | { kind: 'info'; forwardFlops: number; trainFlops: number; note?: string };
 
 type InitBackend = (o: { backend?: string; threads?: number }) => Promise<unknown>;
 
@@ -32,7 +34,10 @@ class Detector extends Module {
   constructor(depth: 18 | 50) {
     super();
     this.body = this.child('body', resnet({ depth, frozenStages: 1, seed: 0 }));
-    this.neck = this.child('neck', fpn({ inChannels: this.body.outChannels.slice(1), outChannels: 256, extra: 'p6p7', extraFrom: 'c5', seed: 1 }));
+    this.neck = this.child(
+      'neck',
+      fpn({ inChannels: this.body.outChannels.slice(1), outChannels: 256, extra: 'p6p7', extraFrom: 'c5', seed: 1 }),
+    );
   }
   loss(x: tf.Tensor): tf.Scalar {
     const ps = this.neck.forward(this.body.forward(x).slice(1));
@@ -41,7 +46,13 @@ class Detector extends Module {
 }
 
 /** Builds the model, runs a warm-up step, then `steps` timed steps, printing JSON lines. */
-export async function runWorker(o: { depth: 18 | 50; size: number; batch: number; backend: string; steps: number }): Promise<void> {
+export async function runWorker(o: {
+  depth: 18 | 50;
+  size: number;
+  batch: number;
+  backend: string;
+  steps: number;
+}): Promise<void> {
   const note = await selectBackend(o.backend);
   const model = new Detector(o.depth);
   const opt = new SGD(paramGroups(model, { weightDecay: 1e-4 }), { momentum: 0.9 });

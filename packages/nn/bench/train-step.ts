@@ -49,7 +49,9 @@ interface Row {
 /** Runs one (config, backend) in a child process; resolves with its JSON lines or a status. */
 function runChild(args: string[], capS: number): Promise<{ results: WorkerResult[]; status: string }> {
   return new Promise((resolve) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', fileURLToPath(import.meta.url), '--worker', ...args], { stdio: ['ignore', 'pipe', 'inherit'] });
+    const child = spawn(process.execPath, ['--import', 'tsx', fileURLToPath(import.meta.url), '--worker', ...args], {
+      stdio: ['ignore', 'pipe', 'inherit'],
+    });
     const results: WorkerResult[] = [];
     let buffer = '';
     child.stdout.on('data', (chunk: Buffer) => {
@@ -65,7 +67,8 @@ function runChild(args: string[], capS: number): Promise<{ results: WorkerResult
     child.on('exit', (code, signal) => {
       clearTimeout(timer);
       const timed = results.filter((r) => r.kind === 'step');
-      if (timed.length > 0) resolve({ results, status: signal ? `ok (${timed.length} step(s) before the ${capS} s cap)` : 'ok' });
+      if (timed.length > 0)
+        resolve({ results, status: signal ? `ok (${timed.length} step(s) before the ${capS} s cap)` : 'ok' });
       else if (signal) resolve({ results, status: `skipped: > ${capS} s` });
       else resolve({ results, status: `failed (exit ${code})` });
     });
@@ -77,9 +80,31 @@ interface TorchTiming {
   median_cpu_s: number;
 }
 
-function runTorch(depth: number, size: number, threads: number, steps: number, capS: number): Promise<TorchTiming | null> {
+function runTorch(
+  depth: number,
+  size: number,
+  threads: number,
+  steps: number,
+  capS: number,
+): Promise<TorchTiming | null> {
   return new Promise((resolve) => {
-    const child = spawn('/usr/bin/python3', [`${here}train_step_torch.py`, '--depth', String(depth), '--size', String(size), '--threads', String(threads), '--batch', String(BATCH), '--steps', String(steps)], { stdio: ['ignore', 'pipe', 'inherit'] });
+    const child = spawn(
+      '/usr/bin/python3',
+      [
+        `${here}train_step_torch.py`,
+        '--depth',
+        String(depth),
+        '--size',
+        String(size),
+        '--threads',
+        String(threads),
+        '--batch',
+        String(BATCH),
+        '--steps',
+        String(steps),
+      ],
+      { stdio: ['ignore', 'pipe', 'inherit'] },
+    );
     let out = '';
     child.stdout.on('data', (c: Buffer) => (out += c.toString()));
     const timer = setTimeout(() => child.kill('SIGKILL'), capS * 1000);
@@ -138,7 +163,10 @@ async function main(): Promise<void> {
     // PyTorch is cheap enough for 3 timed steps everywhere; a single step is too noisy here.
     if (withTorch) for (const t of [1, 2]) torch[t] = await runTorch(c.depth, c.size, t, Math.max(3, stepCount), capS);
     for (const backend of values.backends.split(',')) {
-      const { results, status } = await runChild(['--config', config, '--backend', backend, '--steps', String(stepCount)], capS);
+      const { results, status } = await runChild(
+        ['--config', config, '--backend', backend, '--steps', String(stepCount)],
+        capS,
+      );
       const stepResults = results.filter((r) => r.kind === 'step');
       const steps = stepResults.map((r) => r.seconds);
       const info = results.find((r) => r.kind === 'info');
@@ -146,9 +174,20 @@ async function main(): Promise<void> {
       if (steps.length > 0 && info) {
         const m = median(steps);
         const cpuS = median(stepResults.map((r) => r.cpuSeconds));
-        Object.assign(row, { medianS: m, cpuS, imagesPerS: BATCH / m, trainGflop: info.trainFlops / 1e9, gflopPerS: info.trainFlops / 1e9 / m });
+        Object.assign(row, {
+          medianS: m,
+          cpuS,
+          imagesPerS: BATCH / m,
+          trainGflop: info.trainFlops / 1e9,
+          gflopPerS: info.trainFlops / 1e9 / m,
+        });
         const t = torch[backend === 'wasm2' ? 2 : 1];
-        if (t) Object.assign(row, { torchMedianS: t.median_s, ratioVsTorch: m / t.median_s, cpuRatioVsTorch: cpuS / t.median_cpu_s });
+        if (t)
+          Object.assign(row, {
+            torchMedianS: t.median_s,
+            ratioVsTorch: m / t.median_s,
+            cpuRatioVsTorch: cpuS / t.median_cpu_s,
+          });
       }
       rows.push(row);
       console.error(`${config} ${backend}: ${row.status}${row.medianS ? ` ${row.medianS.toFixed(2)} s/step` : ''}`);
@@ -156,29 +195,46 @@ async function main(): Promise<void> {
     if (withTorch) {
       for (const t of [1, 2]) {
         const r = torch[t];
-        rows.push({ config, backend: `pytorch ${t} thread(s)`, status: r ? 'ok' : 'failed or over the cap', medianS: r?.median_s, cpuS: r?.median_cpu_s, imagesPerS: r ? BATCH / r.median_s : undefined });
+        rows.push({
+          config,
+          backend: `pytorch ${t} thread(s)`,
+          status: r ? 'ok' : 'failed or over the cap',
+          medianS: r?.median_s,
+          cpuS: r?.median_cpu_s,
+          imagesPerS: r ? BATCH / r.median_s : undefined,
+        });
       }
     }
   }
   // Keep the rows of configs not re-run this time, so configs can be re-measured one by one.
   const resultsFile = `${here}results/train-step.json`;
   const ran = new Set(rows.map((r) => r.config));
-  const previous = existsSync(resultsFile) ? (JSON.parse(readFileSync(resultsFile, 'utf8')) as { rows: Row[]; runs?: string[] }) : null;
+  const previous = existsSync(resultsFile)
+    ? (JSON.parse(readFileSync(resultsFile, 'utf8')) as { rows: Row[]; runs?: string[] })
+    : null;
   const merged = [...(previous?.rows ?? []).filter((r) => !ran.has(r.config)), ...rows];
   printTable(merged);
   await atomicWriteJson(resultsFile, {
     command: 'pnpm exec tsx packages/nn/bench/train-step.ts',
     date: new Date().toISOString(),
-    machine: `${os.cpus().length} vCPU ${os.cpus()[0]?.model ?? ''}, Node ${process.version}; SHARED and LOADED by other jobs during the run (load average ${os.loadavg().map((l) => l.toFixed(1)).join(' ')})`,
+    machine: `${os.cpus().length} vCPU ${os.cpus()[0]?.model ?? ''}, Node ${process.version}; SHARED and LOADED by other jobs during the run (load average ${os
+      .loadavg()
+      .map((l) => l.toFixed(1))
+      .join(' ')})`,
     batch: BATCH,
-    runs: [...(previous?.runs ?? []), `${new Date().toISOString()}: ${[...ran].join(', ')} (load average ${os.loadavg()[0].toFixed(1)})`],
+    runs: [
+      ...(previous?.runs ?? []),
+      `${new Date().toISOString()}: ${[...ran].join(', ')} (load average ${os.loadavg()[0].toFixed(1)})`,
+    ],
     rows: merged,
   });
 }
 
 function printTable(rows: Row[]): void {
   const fmt = (v: number | undefined, d: number) => (v === undefined ? '—' : v.toFixed(d));
-  console.log('| config | backend | wall s/step | CPU s/step | images/s | train GFLOP | GFLOP/s (wall) | ÷ PyTorch (wall) | ÷ PyTorch (CPU) | status |');
+  console.log(
+    '| config | backend | wall s/step | CPU s/step | images/s | train GFLOP | GFLOP/s (wall) | ÷ PyTorch (wall) | ÷ PyTorch (CPU) | status |',
+  );
   console.log('|---|---|---|---|---|---|---|---|---|---|');
   for (const r of rows) {
     console.log(

@@ -6,8 +6,19 @@
 import * as tf from '@tensorflow/tfjs';
 import { registerTrainingKernels } from '@apdet/backend';
 import {
-  Module, FPN, ResNet, SGD, fpn, loadTorchSafetensors, multiStep, paramGroups, resnet,
-  saveCheckpoint, torchvisionResNetNames, valueAndGrads, withLinearWarmup,
+  Module,
+  FPN,
+  ResNet,
+  SGD,
+  fpn,
+  loadTorchSafetensors,
+  multiStep,
+  paramGroups,
+  resnet,
+  saveCheckpoint,
+  torchvisionResNetNames,
+  valueAndGrads,
+  withLinearWarmup,
 } from '../src/index.js';
 
 registerTrainingKernels(); // conv gradients for wasm/cpu
@@ -15,7 +26,10 @@ await tf.setBackend('wasm');
 
 class Backbone extends Module {
   readonly body: ResNet = this.child('body', resnet({ depth: 50, frozenStages: 1, seed: 0 }));
-  readonly fpn: FPN = this.child('fpn', fpn({ inChannels: [512, 1024, 2048], outChannels: 256, extra: 'p6p7', seed: 1 }));
+  readonly fpn: FPN = this.child(
+    'fpn',
+    fpn({ inChannels: [512, 1024, 2048], outChannels: 256, extra: 'p6p7', seed: 1 }),
+  );
   forward(x: tf.Tensor) {
     return this.fpn.forward(this.body.forward(x).slice(1)); // P3–P7
   }

@@ -11,7 +11,10 @@ import type { Parameter } from './module.js';
  * optimizer.step(grads, baseLr * schedule(iter));
  * tf.dispose([value, ...grads.values()]);
  */
-export function valueAndGrads(params: Array<[string, Parameter]>, loss: () => tf.Scalar): { value: tf.Scalar; grads: Map<string, tf.Tensor> } {
+export function valueAndGrads(
+  params: Array<[string, Parameter]>,
+  loss: () => tf.Scalar,
+): { value: tf.Scalar; grads: Map<string, tf.Tensor> } {
   const variables = params.map(([, p]) => p.variable);
   const { value, grads } = tf.variableGrads(loss, variables);
   const out = new Map<string, tf.Tensor>();

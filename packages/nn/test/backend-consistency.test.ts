@@ -16,10 +16,27 @@ describe('ResNet-18 + FPN gradients: wasm vs cpu', () => {
       const body = resnet({ depth: 18, widthMultiplier: 1 / 16, blocks: [1, 1, 1, 1], frozenStages: 0, seed: 3 });
       const neck = fpn({ inChannels: body.outChannels, outChannels: 8, extra: 'p6p7', seed: 4 });
       const x = tf.tensor(Float32Array.from(randomArray(2 * 45 * 38 * 3, 8)), [2, 45, 38, 3]);
-      const params: Array<[string, Parameter]> = [...body.trainableParameters(), ...neck.trainableParameters().map(([n, p]): [string, Parameter] => [`fpn.${n}`, p])];
+      const params: Array<[string, Parameter]> = [
+        ...body.trainableParameters(),
+        ...neck.trainableParameters().map(([n, p]): [string, Parameter] => [`fpn.${n}`, p]),
+      ];
       const { value, grads } = valueAndGrads(params, () => {
         const ps = neck.forward(body.forward(x));
-        return tf.addN(ps.map((p, i) => tf.mean(tf.mul(p, tf.sin(tf.range(0, p.size).reshape(p.shape).mul(0.1 * (i + 1))))))) as tf.Scalar;
+        return tf.addN(
+          ps.map((p, i) =>
+            tf.mean(
+              tf.mul(
+                p,
+                tf.sin(
+                  tf
+                    .range(0, p.size)
+                    .reshape(p.shape)
+                    .mul(0.1 * (i + 1)),
+                ),
+              ),
+            ),
+          ),
+        ) as tf.Scalar;
       });
       const out = new Map([...grads].map(([n, g]) => [n, Float32Array.from(g.dataSync())]));
       const loss = value.dataSync()[0];

@@ -1,7 +1,19 @@
 import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { useBackend } from '@apdet/backend';
-import { AdamW, Linear, Module, SGD, clipGradNorm, cosine, multiStep, paramGroups, singleGroup, withLinearWarmup, type Optimizer } from '../src/index.js';
+import {
+  AdamW,
+  Linear,
+  Module,
+  SGD,
+  clipGradNorm,
+  cosine,
+  multiStep,
+  paramGroups,
+  singleGroup,
+  withLinearWarmup,
+  type Optimizer,
+} from '../src/index.js';
 import { maxAbsDiff, randomArray } from './helpers/reference.js';
 
 class TwoLayer extends Module {
@@ -10,7 +22,12 @@ class TwoLayer extends Module {
 }
 
 /** float64 torch.optim.SGD (single-tensor path). */
-function sgdRef(p: number[], gs: number[][], lr: number, o: { momentum: number; wd: number; dampening: number; nesterov: boolean }): number[] {
+function sgdRef(
+  p: number[],
+  gs: number[][],
+  lr: number,
+  o: { momentum: number; wd: number; dampening: number; nesterov: boolean },
+): number[] {
   let buf: number[] | null = null;
   for (const g of gs) {
     const d = g.map((gi, i) => gi + o.wd * p[i]);
@@ -72,7 +89,11 @@ describe('optimisers', () => {
 
   it('parameter groups: lr multiplier by name, no decay on norm/bias', () => {
     const model = new TwoLayer();
-    const groups = paramGroups(model, { weightDecay: 1e-4, rules: [{ match: /^backbone\./, lrMult: 0.1 }], noDecayOnNormAndBias: true });
+    const groups = paramGroups(model, {
+      weightDecay: 1e-4,
+      rules: [{ match: /^backbone\./, lrMult: 0.1 }],
+      noDecayOnNormAndBias: true,
+    });
     const summary = groups.map((g) => [g.params.map(([n]) => n), g.lrMult, g.weightDecay]);
     expect(summary).toEqual([
       [['backbone.weight'], 0.1, 1e-4],
@@ -84,13 +105,21 @@ describe('optimisers', () => {
     const before = Array.from(model.backbone.bias!.variable.dataSync());
     const opt = new SGD(groups);
     opt.step(new Map([['backbone.bias', tf.ones([4])]]), 0.5);
-    expect(maxAbsDiff(model.backbone.bias!.variable.dataSync(), before.map((b) => b - 0.05))).toBeLessThan(1e-7);
+    expect(
+      maxAbsDiff(
+        model.backbone.bias!.variable.dataSync(),
+        before.map((b) => b - 0.05),
+      ),
+    ).toBeLessThan(1e-7);
     model.backbone.setTrainable(false);
     expect(singleGroup(model)[0].params.map(([n]) => n)).toEqual(['head.weight', 'head.bias']);
   });
 
   it('global-norm clipping follows clip_grad_norm_', () => {
-    const g = new Map<string, tf.Tensor>([['a', tf.tensor1d([3, 0])], ['b', tf.tensor1d([0, 4])]]);
+    const g = new Map<string, tf.Tensor>([
+      ['a', tf.tensor1d([3, 0])],
+      ['b', tf.tensor1d([0, 4])],
+    ]);
     const clipped = clipGradNorm(g, 1);
     expect(clipped.totalNorm).toBeCloseTo(5, 6);
     expect(maxAbsDiff(clipped.grads.get('a')!.dataSync(), [3 / (5 + 1e-6), 0])).toBeLessThan(1e-7);

@@ -5,7 +5,20 @@ import * as tf from '@tensorflow/tfjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { useBackend } from '@apdet/backend';
 import {
-  AdamW, FPN, Module, ResNet, SGD, clipGradNorm, fpn, loadCheckpoint, multiStep, paramGroups, resnet, saveCheckpoint, valueAndGrads, withLinearWarmup,
+  AdamW,
+  FPN,
+  Module,
+  ResNet,
+  SGD,
+  clipGradNorm,
+  fpn,
+  loadCheckpoint,
+  multiStep,
+  paramGroups,
+  resnet,
+  saveCheckpoint,
+  valueAndGrads,
+  withLinearWarmup,
   type Optimizer,
 } from '../src/index.js';
 import { randomArray } from './helpers/reference.js';
@@ -16,8 +29,14 @@ class Tiny extends Module {
   readonly neck: FPN;
   constructor(seed: number, norm: 'bn' | 'frozen-bn') {
     super();
-    this.backbone = this.child('backbone', resnet({ depth: 18, widthMultiplier: 1 / 16, blocks: [1, 1, 1, 1], norm, frozenStages: 1, seed }));
-    this.neck = this.child('neck', fpn({ inChannels: this.backbone.outChannels.slice(1), outChannels: 8, extra: 'p6p7', seed: seed + 1 }));
+    this.backbone = this.child(
+      'backbone',
+      resnet({ depth: 18, widthMultiplier: 1 / 16, blocks: [1, 1, 1, 1], norm, frozenStages: 1, seed }),
+    );
+    this.neck = this.child(
+      'neck',
+      fpn({ inChannels: this.backbone.outChannels.slice(1), outChannels: 8, extra: 'p6p7', seed: seed + 1 }),
+    );
   }
   loss(x: tf.Tensor): tf.Scalar {
     const feats = this.neck.forward(this.backbone.forward(x).slice(1));

@@ -5,7 +5,20 @@ import * as tf from '@tensorflow/tfjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { useBackend } from '@apdet/backend';
 import { isUserError } from '@apdet/io';
-import { Conv2d, Linear, Module, decodeSafetensors, encodeSafetensors, halfToFloat, loadCheckpoint, loadStateDict, loadTorchSafetensors, saveCheckpoint, stateDict, toTorchLayout } from '../src/index.js';
+import {
+  Conv2d,
+  Linear,
+  Module,
+  decodeSafetensors,
+  encodeSafetensors,
+  halfToFloat,
+  loadCheckpoint,
+  loadStateDict,
+  loadTorchSafetensors,
+  saveCheckpoint,
+  stateDict,
+  toTorchLayout,
+} from '../src/index.js';
 
 /** Builds a safetensors buffer by hand (independently of encodeSafetensors). */
 function handMade(header: object, data: Uint8Array): Uint8Array {
@@ -41,7 +54,13 @@ describe('safetensors format', () => {
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
   it('writes the documented layout: u64 LE header length, JSON header, 8-byte aligned LE data', () => {
-    const bytes = encodeSafetensors([['a', { shape: [2], data: Float32Array.from([1.5, -2]) }], ['b.c', { shape: [1, 1], data: Float32Array.from([3]) }]], { note: 'x' });
+    const bytes = encodeSafetensors(
+      [
+        ['a', { shape: [2], data: Float32Array.from([1.5, -2]) }],
+        ['b.c', { shape: [1, 1], data: Float32Array.from([3]) }],
+      ],
+      { note: 'x' },
+    );
     const n = Number(new DataView(bytes.buffer).getBigUint64(0, true));
     expect((8 + n) % 8).toBe(0);
     const header = JSON.parse(new TextDecoder().decode(bytes.subarray(8, 8 + n)));
@@ -89,9 +108,18 @@ describe('safetensors format', () => {
     const good = encodeSafetensors([['w', { shape: [4], data: new Float32Array(4) }]]);
     expectUserError(() => decodeSafetensors(good.subarray(0, 5), 'm.st'), /m\.st: truncated/);
     expectUserError(() => decodeSafetensors(good.subarray(0, 20), 'm.st'), /header length \d+ exceeds the file size/);
-    expectUserError(() => decodeSafetensors(good.subarray(0, good.length - 4), 'm.st'), /tensor "w": data ends at byte 16 but the data section has 12 bytes/);
-    expectUserError(() => decodeSafetensors(handMade({ w: { dtype: 'F32', shape: [3], data_offsets: [0, 8] } }, new Uint8Array(8))), /tensor "w": data_offsets span 8 bytes but shape \[3\]/);
-    expectUserError(() => decodeSafetensors(handMade({ w: { dtype: 'Q4', shape: [1], data_offsets: [0, 1] } }, new Uint8Array(1))), /tensor "w": unsupported dtype "Q4"/);
+    expectUserError(
+      () => decodeSafetensors(good.subarray(0, good.length - 4), 'm.st'),
+      /tensor "w": data ends at byte 16 but the data section has 12 bytes/,
+    );
+    expectUserError(
+      () => decodeSafetensors(handMade({ w: { dtype: 'F32', shape: [3], data_offsets: [0, 8] } }, new Uint8Array(8))),
+      /tensor "w": data_offsets span 8 bytes but shape \[3\]/,
+    );
+    expectUserError(
+      () => decodeSafetensors(handMade({ w: { dtype: 'Q4', shape: [1], data_offsets: [0, 1] } }, new Uint8Array(1))),
+      /tensor "w": unsupported dtype "Q4"/,
+    );
     const bad = new Uint8Array(good);
     bad[8] = 0x7b + 1; // break the JSON
     expectUserError(() => decodeSafetensors(bad, 'm.st'), /m\.st: the JSON header is invalid/);
@@ -102,7 +130,10 @@ describe('safetensors format', () => {
     const before = Array.from(net.conv.bias!.variable.dataSync());
     const sd = stateDict(net);
     sd.set('conv.bias', { shape: [4], data: new Float32Array(4) });
-    expectUserError(() => loadStateDict(net, sd, { source: 'ck.st' }), /ck\.st: tensor "conv\.bias" has shape \[4\], but parameter "conv\.bias" needs \[3\]/);
+    expectUserError(
+      () => loadStateDict(net, sd, { source: 'ck.st' }),
+      /ck\.st: tensor "conv\.bias" has shape \[4\], but parameter "conv\.bias" needs \[3\]/,
+    );
     expect(Array.from(net.conv.bias!.variable.dataSync())).toEqual(before);
     const missing = stateDict(net);
     missing.delete('fc.weight');
@@ -134,12 +165,15 @@ describe('safetensors format', () => {
     const other = new Net();
     const { extra } = await loadCheckpoint(file, other);
     expect(extra).toEqual({ iter: 5 });
-    for (const [n, p] of net.namedParameters()) expect(Array.from(other.getParameter(n).variable.dataSync())).toEqual(Array.from(p.variable.dataSync()));
+    for (const [n, p] of net.namedParameters())
+      expect(Array.from(other.getParameter(n).variable.dataSync())).toEqual(Array.from(p.variable.dataSync()));
     // The atomic write leaves no temporary file behind.
     expect(readdirSync(dir).filter((f) => f.includes('.tmp-'))).toEqual([]);
     const truncated = path.join(dir, 'trunc.safetensors');
     writeFileSync(truncated, readFileSync(file).subarray(0, 100));
     await expect(loadCheckpoint(truncated, other)).rejects.toThrow(/trunc\.safetensors: /);
-    await expect(loadCheckpoint(path.join(dir, 'nope.safetensors'), other)).rejects.toThrow(/nope\.safetensors: file not found/);
+    await expect(loadCheckpoint(path.join(dir, 'nope.safetensors'), other)).rejects.toThrow(
+      /nope\.safetensors: file not found/,
+    );
   });
 });

@@ -3,7 +3,15 @@ import { fileURLToPath } from 'node:url';
 import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { useBackend } from '@apdet/backend';
-import { decodeSafetensors, fpn, loadStateDict, resnet, torchvisionFpnNames, torchvisionResNetNames, type NamedArray } from '../src/index.js';
+import {
+  decodeSafetensors,
+  fpn,
+  loadStateDict,
+  resnet,
+  torchvisionFpnNames,
+  torchvisionResNetNames,
+  type NamedArray,
+} from '../src/index.js';
 import { maxAbs, maxAbsDiff } from './helpers/reference.js';
 import { BACKENDS } from './helpers/tensors.js';
 
@@ -42,8 +50,16 @@ describe.each(BACKENDS)('torchvision forward equivalence on %s', (backend) => {
       extraFrom: 'c5',
     });
     const bodyTensors = new Map([...weights.tensors].filter(([n]) => !n.startsWith('fpn.')));
-    const fpnTensors = new Map([...weights.tensors].filter(([n]) => n.startsWith('fpn.')).map(([n, t]) => [n.slice(4), t] as [string, NamedArray]));
-    const report = loadStateDict(backbone, bodyTensors, { layout: 'torch', rename: torchvisionResNetNames(), source: name });
+    const fpnTensors = new Map(
+      [...weights.tensors]
+        .filter(([n]) => n.startsWith('fpn.'))
+        .map(([n, t]) => [n.slice(4), t] as [string, NamedArray]),
+    );
+    const report = loadStateDict(backbone, bodyTensors, {
+      layout: 'torch',
+      rename: torchvisionResNetNames(),
+      source: name,
+    });
     expect(report.skipped.sort()).toEqual(expect.arrayContaining(['fc.weight', 'fc.bias', 'bn1.num_batches_tracked']));
     loadStateDict(neck, fpnTensors, { layout: 'torch', rename: torchvisionFpnNames(), source: name });
     backbone.eval();
@@ -52,7 +68,10 @@ describe.each(BACKENDS)('torchvision forward equivalence on %s', (backend) => {
     const x = tf.tidy(() => tf.tensor(input.data, input.shape).transpose([0, 2, 3, 1]));
     const cs = backbone.forward(x);
     const ps = neck.forward(levels.map((l) => cs[l]));
-    const outputs: Array<[string, tf.Tensor]> = [...cs.map((c, i) => [`c${i + 2}`, c] as [string, tf.Tensor]), ...ps.map((p, i) => [`p${i}`, p] as [string, tf.Tensor])];
+    const outputs: Array<[string, tf.Tensor]> = [
+      ...cs.map((c, i) => [`c${i + 2}`, c] as [string, tf.Tensor]),
+      ...ps.map((p, i) => [`p${i}`, p] as [string, tf.Tensor]),
+    ];
     expect(ps.length).toBe([...io.tensors.keys()].filter((k) => k.startsWith('p')).length);
     for (const [key, ours] of outputs) {
       const expected = io.tensors.get(key)!;
@@ -68,17 +87,22 @@ describe.each(BACKENDS)('torchvision forward equivalence on %s', (backend) => {
 });
 
 describe('parameter names', () => {
-  const names = JSON.parse(readFileSync(dir + 'names.json', 'utf8')) as { models: Record<string, Array<[string, number[]]>> };
+  const names = JSON.parse(readFileSync(dir + 'names.json', 'utf8')) as {
+    models: Record<string, Array<[string, number[]]>>;
+  };
 
-  it.each([18, 34, 50, 101] as const)('ResNet-%i has exactly torchvision\'s state-dict names (fc and num_batches_tracked aside)', (depth) => {
-    // Names do not depend on width: build narrow models to keep the test fast.
-    const model = resnet({ depth, widthMultiplier: 1 / 16 });
-    const theirs = names.models[`resnet${depth}`].map(([n]) => n).filter((n) => torchvisionResNetNames()(n) !== null);
-    expect(model.namedParameters().map(([n]) => n)).toEqual(theirs);
-    model.dispose();
-  });
+  it.each([18, 34, 50, 101] as const)(
+    "ResNet-%i has exactly torchvision's state-dict names (fc and num_batches_tracked aside)",
+    (depth) => {
+      // Names do not depend on width: build narrow models to keep the test fast.
+      const model = resnet({ depth, widthMultiplier: 1 / 16 });
+      const theirs = names.models[`resnet${depth}`].map(([n]) => n).filter((n) => torchvisionResNetNames()(n) !== null);
+      expect(model.namedParameters().map(([n]) => n)).toEqual(theirs);
+      model.dispose();
+    },
+  );
 
-  it('ResNet-50 at full width has torchvision\'s shapes (after OIHW → HWIO) and 25.5 M parameters', () => {
+  it("ResNet-50 at full width has torchvision's shapes (after OIHW → HWIO) and 25.5 M parameters", () => {
     const model = resnet({ depth: 50, frozenStages: 0 });
     const theirs = new Map(names.models.resnet50);
     for (const [n, p] of model.namedParameters()) {
@@ -94,7 +118,12 @@ describe('parameter names', () => {
   it('FPN names map onto torchvision.ops.FeaturePyramidNetwork + LastLevelP6P7', () => {
     const neck = fpn({ inChannels: [256, 512, 1024, 2048], outChannels: 256, extra: 'p6p7', extraFrom: 'c5' });
     const theirs = names.models.fpn_p6p7.map(([n]) => torchvisionFpnNames()(n));
-    expect(neck.namedParameters().map(([n]) => n).sort()).toEqual([...theirs].sort());
+    expect(
+      neck
+        .namedParameters()
+        .map(([n]) => n)
+        .sort(),
+    ).toEqual([...theirs].sort());
     neck.dispose();
   });
 });

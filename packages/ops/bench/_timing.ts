@@ -20,5 +20,5 @@ export function timeMs<T>(fn: () => T, reps: number): Timing<T> {
     times.push(performance.now() - t0);
   }
   times.sort((a, b) => a - b);
-  return { median: times[Math.floor(times.length / 2)]!, min: times[0]!, result };
+  return { median: times[Math.floor(times.length / 2)], min: times[0], result };
 }

@@ -28,38 +28,68 @@ const SHAPES: [number, number][] = [
 ];
 
 async function main(): Promise<void> {
-  const { values } = parseArgs({ options: { reps: { type: 'string', default: '3' }, backends: { type: 'string', default: 'wasm,cpu' } } });
+  const { values } = parseArgs({
+    options: { reps: { type: 'string', default: '3' }, backends: { type: 'string', default: 'wasm,cpu' } },
+  });
   const reps = Number(values.reps);
   registerTrainingKernels();
   const levels = SHAPES.length;
-  const starts = SHAPES.reduce<number[]>((acc, [h, w], l) => [...acc, l === 0 ? 0 : acc[l - 1] + SHAPES[l - 1][0] * SHAPES[l - 1][1]], []);
+  const starts = SHAPES.reduce<number[]>(
+    (acc, _shape, l) => [...acc, l === 0 ? 0 : acc[l - 1] + SHAPES[l - 1][0] * SHAPES[l - 1][1]],
+    [],
+  );
   const keys = SHAPES.reduce((a, [h, w]) => a + h * w, 0);
   const results: Record<string, unknown>[] = [];
   for (const backend of values.backends.split(',')) {
     await tf.setBackend(backend);
     const value = tf.randomNormal([1, keys, HEADS, D_MODEL / HEADS], 0, 1, 'float32', 1) as tf.Tensor4D;
     // Reference points plus small offsets, as in Deformable DETR: mostly inside [0, 1].
-    const locs = tf.clipByValue(tf.randomUniform([1, QUERIES, HEADS, levels, POINTS, 2], -0.05, 1.05, 'float32', 2), -0.1, 1.1);
-    const attn = tf.reshape(tf.softmax(tf.randomNormal([1, QUERIES, HEADS, levels * POINTS], 0, 1, 'float32', 3)), [1, QUERIES, HEADS, levels, POINTS]);
+    const locs = tf.clipByValue(
+      tf.randomUniform([1, QUERIES, HEADS, levels, POINTS, 2], -0.05, 1.05, 'float32', 2),
+      -0.1,
+      1.1,
+    );
+    const attn = tf.reshape(tf.softmax(tf.randomNormal([1, QUERIES, HEADS, levels * POINTS], 0, 1, 'float32', 3)), [
+      1,
+      QUERIES,
+      HEADS,
+      levels,
+      POINTS,
+    ]);
     const gradOut = tf.randomNormal([1, QUERIES, D_MODEL], 0, 1, 'float32', 4);
     const f = (v: tf.Tensor, l: tf.Tensor, a: tf.Tensor) => msDeformAttn(v as tf.Tensor4D, SHAPES, starts, l, a);
     const forwardMs = timeMs(() => tf.tidy(() => void f(value, locs, attn).dataSync()), reps).median;
     const loss = (v: tf.Tensor, l: tf.Tensor, a: tf.Tensor) => tf.sum(tf.mul(f(v, l, a), gradOut));
-    const fwdBwdMs = timeMs(() => tf.tidy(() => tf.grads(loss)([value, locs, attn]).forEach((g) => g.dataSync())), reps).median;
+    const fwdBwdMs = timeMs(
+      () =>
+        tf.tidy(() =>
+          tf
+            .grads(loss)([value, locs, attn])
+            .forEach((g) => g.dataSync()),
+        ),
+      reps,
+    ).median;
     const row = { backend, forward_ms: +forwardMs.toFixed(1), forward_backward_ms: +fwdBwdMs.toFixed(1) };
     results.push(row);
     console.log(row);
     tf.dispose([value, locs, attn, gradOut]);
   }
   console.log('\n| backend | forward ms | forward+backward ms |\n|---|---|---|');
-  for (const r of results) console.log(`| ${r.backend} | ${r.forward_ms} | ${r.forward_backward_ms} |`);
+  for (const r of results)
+    console.log(`| ${String(r.backend)} | ${String(r.forward_ms)} | ${String(r.forward_backward_ms)} |`);
   const out = fileURLToPath(new URL('./results/msda.json', import.meta.url));
   const json = {
     benchmark: 'msDeformAttn forward / forward+backward (grads w.r.t. value, sampling locations, attention weights)',
     setup: { batch: 1, queries: QUERIES, heads: HEADS, levels: SHAPES, points: POINTS, d_model: D_MODEL },
     reps_after_warmup: reps,
     statistic: 'median wall ms',
-    environment: { node: process.version, tfjs: tf.version.tfjs, cpus: cpus().length, cpu_model: cpus()[0]?.model, loadavg_1min_at_end: loadavg()[0] },
+    environment: {
+      node: process.version,
+      tfjs: tf.version.tfjs,
+      cpus: cpus().length,
+      cpu_model: cpus()[0]?.model,
+      loadavg_1min_at_end: loadavg()[0],
+    },
     note: 'wasm single-threaded SIMD; registerTrainingKernels() on both backends. Taken on a shared, loaded 2-core machine: compare ratios, not absolute values.',
     date: new Date().toISOString(),
     results,

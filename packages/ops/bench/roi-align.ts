@@ -10,6 +10,7 @@ import { renameSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
+import { Rng } from '@apdet/rng';
 import * as tf from '@tensorflow/tfjs';
 import { registerTrainingKernels } from '@apdet/backend';
 import { mapRoisToLevels, multiLevelRoiAlign, type MultiLevelRoiAlignOptions } from '../src/roi/index.js';
@@ -22,13 +23,12 @@ const NUM_ROIS = 512;
 
 /** Seeded proposals: sizes log-uniform in [16, 512] px, aspect 1:2…2:1, clipped to the image. */
 function proposals(count: number): number[][] {
-  let s = 12345;
-  const rand = () => ((s = (Math.imul(s, 1103515245) + 12345) >>> 0) / 4294967296);
+  const rng = Rng.from(12345);
   return Array.from({ length: count }, () => {
-    const size = 16 * Math.pow(32, rand());
-    const aspect = Math.pow(2, 2 * rand() - 1);
+    const size = 16 * Math.pow(32, rng.next());
+    const aspect = Math.pow(2, rng.uniform(-1, 1));
     const [w, h] = [size * Math.sqrt(aspect), size / Math.sqrt(aspect)];
-    const [cx, cy] = [rand() * IMAGE, rand() * IMAGE];
+    const [cx, cy] = [rng.uniform(0, IMAGE), rng.uniform(0, IMAGE)];
     const clip = (v: number) => Math.min(IMAGE, Math.max(0, v));
     return [0, clip(cx - w / 2), clip(cy - h / 2), clip(cx + w / 2), clip(cy + h / 2)];
   });
@@ -40,26 +40,51 @@ const CONFIGS: [string, Omit<MultiLevelRoiAlignOptions, 'featureStrides'>][] = [
 ];
 
 async function main(): Promise<void> {
-  const { values } = parseArgs({ options: { reps: { type: 'string', default: '3' }, backends: { type: 'string', default: 'wasm,cpu' } } });
+  const { values } = parseArgs({
+    options: { reps: { type: 'string', default: '3' }, backends: { type: 'string', default: 'wasm,cpu' } },
+  });
   const reps = Number(values.reps);
   registerTrainingKernels();
   const rois = proposals(NUM_ROIS);
-  const results: Record<string, unknown>[] = [];
+  const results: { backend: string; config: string; forward_ms: number; forward_backward_ms: number }[] = [];
   for (const backend of values.backends.split(',')) {
     await tf.setBackend(backend);
-    const features = STRIDES.map((s) => tf.randomNormal([1, IMAGE / s, IMAGE / s, CHANNELS], 0, 1, 'float32', 1) as tf.Tensor4D);
+    const features = STRIDES.map((s) =>
+      tf.randomNormal<tf.Rank.R4>([1, IMAGE / s, IMAGE / s, CHANNELS], 0, 1, 'float32', 1),
+    );
     const roiTensor = tf.tensor2d(rois);
-    const perLevel = Array.from(mapRoisToLevels(roiTensor, { minLevel: 2, maxLevel: 5 })).reduce<number[]>((acc, k) => {
-      acc[k - 2]++;
-      return acc;
-    }, [0, 0, 0, 0]);
+    const perLevel = Array.from(mapRoisToLevels(roiTensor, { minLevel: 2, maxLevel: 5 })).reduce<number[]>(
+      (acc, k) => {
+        acc[k - 2]++;
+        return acc;
+      },
+      [0, 0, 0, 0],
+    );
     const gradOut = tf.randomNormal([NUM_ROIS, 7, 7, CHANNELS], 0, 1, 'float32', 2);
     for (const [name, cfg] of CONFIGS) {
       const o = { ...cfg, featureStrides: STRIDES };
-      const forwardMs = timeMs(() => tf.tidy(() => void multiLevelRoiAlign(features, roiTensor, o).dataSync()), reps).median;
-      const loss = (...fs: tf.Tensor[]) => tf.sum(tf.mul(multiLevelRoiAlign(fs as tf.Tensor4D[], roiTensor, o), gradOut));
-      const fwdBwdMs = timeMs(() => tf.tidy(() => tf.grads(loss)(features).forEach((g) => g.dataSync())), reps).median;
-      const row = { backend, config: name, forward_ms: +forwardMs.toFixed(1), forward_backward_ms: +fwdBwdMs.toFixed(1), rois_per_level_P2_P5: perLevel };
+      const forwardMs = timeMs(
+        () => tf.tidy(() => void multiLevelRoiAlign(features, roiTensor, o).dataSync()),
+        reps,
+      ).median;
+      const loss = (...fs: tf.Tensor[]) =>
+        tf.sum(tf.mul(multiLevelRoiAlign(fs as tf.Tensor4D[], roiTensor, o), gradOut));
+      const fwdBwdMs = timeMs(
+        () =>
+          tf.tidy(() =>
+            tf
+              .grads(loss)(features)
+              .forEach((g) => g.dataSync()),
+          ),
+        reps,
+      ).median;
+      const row = {
+        backend,
+        config: name,
+        forward_ms: +forwardMs.toFixed(1),
+        forward_backward_ms: +fwdBwdMs.toFixed(1),
+        rois_per_level_P2_P5: perLevel,
+      };
       results.push(row);
       console.log(row);
     }
@@ -70,11 +95,26 @@ async function main(): Promise<void> {
   const out = fileURLToPath(new URL('./results/roi-align.json', import.meta.url));
   const json = {
     benchmark: 'roiAlign (multiLevelRoiAlign) forward / forward+backward',
-    setup: { rois: NUM_ROIS, output: [7, 7], channels: CHANNELS, image: IMAGE, levels: STRIDES.map((s) => IMAGE / s), batch: 1 },
+    setup: {
+      rois: NUM_ROIS,
+      output: [7, 7],
+      channels: CHANNELS,
+      image: IMAGE,
+      levels: STRIDES.map((s) => IMAGE / s),
+      batch: 1,
+    },
     reps_after_warmup: reps,
     statistic: 'median wall ms',
-    environment: { node: process.version, tfjs: tf.version.tfjs, cpus: cpus().length, cpu_model: cpus()[0]?.model, loadavg_1min_at_end: loadavg()[0] },
-    note: 'wasm single-threaded SIMD; registerTrainingKernels() on both backends. Taken on a shared, loaded 2-core machine: compare ratios, not absolute values.',
+    environment: {
+      node: process.version,
+      tfjs: tf.version.tfjs,
+      cpus: cpus().length,
+      cpu_model: cpus()[0]?.model,
+      loadavg_1min_at_end: loadavg()[0],
+    },
+    note:
+      'wasm single-threaded SIMD; registerTrainingKernels() on both backends. ' +
+      'Taken on a shared, loaded 2-core machine: compare ratios, not absolute values.',
     date: new Date().toISOString(),
     results,
   };

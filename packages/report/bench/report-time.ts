@@ -10,9 +10,15 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { atomicWriteJson } from '@apdet/io';
-import { writeRunReportFromFiles } from '../src/index.js';
+import { writeRunReportFromFiles, type RunReportResult } from '../src/index.js';
 
-const { values } = parseArgs({ options: { run: { type: 'string' }, out: { type: 'string', default: '/tmp/report-demo' }, repeat: { type: 'string', default: '3' } } });
+const { values } = parseArgs({
+  options: {
+    run: { type: 'string' },
+    out: { type: 'string', default: '/tmp/report-demo' },
+    repeat: { type: 'string', default: '3' },
+  },
+});
 
 function newestRun(): string {
   const runs = readdirSync('runs')
@@ -20,7 +26,7 @@ function newestRun(): string {
     .filter((d) => existsSync(path.join(d, 'metrics.jsonl')) && existsSync(path.join(d, 'detections.json')))
     .sort();
   if (runs.length === 0) throw new Error('no run with metrics.jsonl and detections.json under runs/');
-  return runs[runs.length - 1]!;
+  return runs[runs.length - 1];
 }
 
 const runDir = values.run ?? newestRun();
@@ -28,11 +34,11 @@ const manifest = JSON.parse(readFileSync(path.join(runDir, 'manifest.json'), 'ut
 const evalJson = JSON.parse(readFileSync(path.join(runDir, 'eval.json'), 'utf8'));
 const dataDir = manifest.settings.data.dir as string;
 const times: number[] = [];
-let last;
+let last: RunReportResult | undefined;
 for (let i = 0; i < Number(values.repeat); i++) {
   const t0 = performance.now();
   last = await writeRunReportFromFiles({
-    outDir: values.out!,
+    outDir: values.out,
     facts: {
       run: path.basename(runDir),
       config: manifest.settings.config.name,
@@ -50,9 +56,13 @@ for (let i = 0; i < Number(values.repeat); i++) {
   });
   times.push((performance.now() - t0) / 1000);
 }
-const rows = times.map((s, i) => `| ${i + 1}${i === 0 ? ' (first in the process: font probe, vega warm-up)' : ''} | ${s.toFixed(2)} |`);
+const rows = times.map(
+  (s, i) => `| ${i + 1}${i === 0 ? ' (first in the process: font probe, vega warm-up)' : ''} | ${s.toFixed(2)} |`,
+);
 const parts = Object.entries(last!.timings).map(([k, v]) => `| ${k} | ${v.toFixed(2)} |`);
-console.log(`report of ${runDir} → ${values.out}: ${last!.files.join(', ')}${last!.notes.length ? `\nnotes: ${last!.notes.join('; ')}` : ''}`);
+console.log(
+  `report of ${runDir} → ${values.out}: ${last!.files.join(', ')}${last!.notes.length ? `\nnotes: ${last!.notes.join('; ')}` : ''}`,
+);
 console.log(['| run | seconds |', '|---|---:|', ...rows].join('\n'));
 console.log(['', `last run by part:`, '| part | seconds |', '|---|---:|', ...parts].join('\n'));
 await atomicWriteJson(path.join(import.meta.dirname, 'results', 'report-time.json'), {

@@ -38,7 +38,15 @@ export interface ApPoint {
 /** Val AP, AP50 and AP75 per evaluation (undefined, i.e. negative, values are left out). */
 export function valApSeries(records: readonly MetricRecord[]): ApPoint[] {
   return records.filter(isEvalRecord).flatMap((r) =>
-    ([['AP', r.ap], ['AP50', r.ap50], ['AP75', r.ap75]] as const).filter(([, v]) => v >= 0).map(([metric, value]) => ({ iter: r.iter, metric, value })),
+    (
+      [
+        ['AP', r.ap],
+        ['AP50', r.ap50],
+        ['AP75', r.ap75],
+      ] as const
+    )
+      .filter(([, v]) => v >= 0)
+      .map(([metric, value]) => ({ iter: r.iter, metric, value })),
   );
 }
 
@@ -84,10 +92,15 @@ export function valApChartSpec(points: readonly ApPoint[], title = 'Val AP over 
 }
 
 /** One line per category: interpolated precision at each recall threshold. */
-export function prChartSpec(points: readonly PrPoint[], title: string, categoryOrder?: readonly string[]): TopLevelSpec {
+export function prChartSpec(
+  points: readonly PrPoint[],
+  title: string,
+  categoryOrder?: readonly string[],
+): TopLevelSpec {
   return {
     $schema: SCHEMA,
-    // pycocotools sets precision to 0 at recall thresholds a class never reaches: the drop is real, not a plotting artefact.
+    // pycocotools sets precision to 0 at recall thresholds a class never reaches: the drop is
+    // real, not a plotting artefact.
     title: { text: title, subtitle: 'area=all, maxDets=100; precision is 0 beyond the highest recall reached' },
     width: 420,
     height: 360,
@@ -97,7 +110,12 @@ export function prChartSpec(points: readonly PrPoint[], title: string, categoryO
     encoding: {
       x: { field: 'recall', type: 'quantitative', title: 'recall', scale: { domain: [0, 1] } },
       y: { field: 'precision', type: 'quantitative', title: 'precision', scale: { domain: [0, 1] } },
-      color: { field: 'category', type: 'nominal', title: 'class', ...(categoryOrder ? { sort: [...categoryOrder] } : {}) },
+      color: {
+        field: 'category',
+        type: 'nominal',
+        title: 'class',
+        ...(categoryOrder ? { sort: [...categoryOrder] } : {}),
+      },
     },
   };
 }

@@ -26,7 +26,7 @@ async function inkWidth(text: string): Promise<number> {
   let last = -1;
   for (let x = 0; x < info.width; x++) {
     for (let y = 0; y < info.height; y++) {
-      if (data[y * info.width + x]! < 128) {
+      if (data[y * info.width + x] < 128) {
         if (first < 0) first = x;
         last = x;
         break;
@@ -59,7 +59,9 @@ export const NO_FONT_MESSAGE =
   'report: no usable font (FONTCONFIG_FILE is set to a configuration without fonts?), so chart text will be unreadable; unset FONTCONFIG_FILE to use the fonts shipped with @apdet/report, or install one (Debian/Ubuntu: apt-get install fonts-dejavu-core)';
 
 /** Prepares fonts and warns once per process if text still cannot be rendered. */
-export async function warnIfNoFonts(onWarning: (message: string) => void = (m) => process.stderr.write(`${m}\n`)): Promise<void> {
+export async function warnIfNoFonts(
+  onWarning: (message: string) => void = (m) => process.stderr.write(`${m}\n`),
+): Promise<void> {
   if (warned) return;
   if (!(await canRenderText())) {
     warned = true;

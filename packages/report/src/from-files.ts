@@ -17,7 +17,10 @@ import { writeRunReport, type RunReportInput, type RunReportResult } from './wri
 export interface RunReportFiles {
   readonly outDir: string;
   readonly facts: RunFacts;
-  /** metrics.jsonl of the run; when absent (or the file does not exist) the training charts are left out with a note. */
+  /**
+   * metrics.jsonl of the run; when absent (or the file does not exist) the training charts are
+   * left out with a note.
+   */
   readonly metricsFile?: string;
   /** COCO instances JSON of the evaluated split. */
   readonly groundTruthFile: string;
@@ -46,20 +49,31 @@ function checkInstances(value: unknown, file: string): InstancesJson {
   return v as InstancesJson;
 }
 
-/** Reads the run's files, evaluates, and writes the report (see {@link writeRunReport}); `timings` adds 'read+evaluate'. */
+/**
+ * Reads the run's files, evaluates, and writes the report (see {@link writeRunReport});
+ * `timings` adds 'read+evaluate'.
+ */
 export async function writeRunReportFromFiles(input: RunReportFiles): Promise<RunReportResult> {
   const start = performance.now();
   let gt = checkInstances(await readJsonFile(input.groundTruthFile), input.groundTruthFile);
   let detections = (await readJsonFile(input.detectionsFile)) as DetectionBox[];
-  if (!Array.isArray(detections)) throw new UserError(`${input.detectionsFile}: not a COCO results file (expected an array)`);
+  if (!Array.isArray(detections))
+    throw new UserError(`${input.detectionsFile}: not a COCO results file (expected an array)`);
   if (input.imageIds !== undefined) {
     const ids = new Set(input.imageIds);
-    gt = { ...gt, images: gt.images.filter((im) => ids.has(im.id)), annotations: gt.annotations.filter((a) => ids.has(a.image_id)) };
+    gt = {
+      ...gt,
+      images: gt.images.filter((im) => ids.has(im.id)),
+      annotations: gt.annotations.filter((a) => ids.has(a.image_id)),
+    };
     detections = detections.filter((d) => ids.has(d.image_id));
   }
   const evaluation = evaluateCoco(gt, detections);
   const metricsFile = input.metricsFile;
-  const metrics = metricsFile !== undefined && existsSync(metricsFile) ? parseMetricsJsonl(await readFile(metricsFile, 'utf8'), metricsFile) : [];
+  const metrics =
+    metricsFile !== undefined && existsSync(metricsFile)
+      ? parseMetricsJsonl(await readFile(metricsFile, 'utf8'), metricsFile)
+      : [];
   const images = [...gt.images].sort((a, b) => a.id - b.id).slice(0, MAX_PREDICTION_IMAGES);
   const shown = new Set(images.map((im) => im.id));
   const prepared = (performance.now() - start) / 1000;
@@ -78,5 +92,9 @@ export async function writeRunReportFromFiles(input: RunReportFiles): Promise<Ru
     ...(input.scoreThreshold !== undefined ? { scoreThreshold: input.scoreThreshold } : {}),
     ...(input.render ? { render: input.render } : {}),
   });
-  return { ...report, timings: { 'read+evaluate': prepared, ...report.timings }, seconds: (performance.now() - start) / 1000 };
+  return {
+    ...report,
+    timings: { 'read+evaluate': prepared, ...report.timings },
+    seconds: (performance.now() - start) / 1000,
+  };
 }

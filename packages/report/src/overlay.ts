@@ -9,9 +9,21 @@ import { prepareFonts } from './fonts.js';
 import type { CocoBox } from './types.js';
 
 /** Class colours (Tableau 10), by category position. */
-export const CLASS_COLORS = ['#4e79a7', '#f28e2b', '#e15759', '#76b7b2', '#59a14f', '#edc948', '#b07aa1', '#ff9da7', '#9c755f', '#bab0ac'] as const;
+export const CLASS_COLORS = [
+  '#4e79a7',
+  '#f28e2b',
+  '#e15759',
+  '#76b7b2',
+  '#59a14f',
+  '#edc948',
+  '#b07aa1',
+  '#ff9da7',
+  '#9c755f',
+  '#bab0ac',
+] as const;
 
-export const classColor = (k: number): string => CLASS_COLORS[((k % CLASS_COLORS.length) + CLASS_COLORS.length) % CLASS_COLORS.length]!;
+export const classColor = (k: number): string =>
+  CLASS_COLORS[((k % CLASS_COLORS.length) + CLASS_COLORS.length) % CLASS_COLORS.length];
 
 export interface DrawnPrediction {
   readonly box: CocoBox;
@@ -27,21 +39,34 @@ export interface OverlayOptions {
   readonly strokeWidth?: number;
 }
 
-const escapeXml = (s: string) => s.replace(/[<>&'"]/g, (c) => ({ '<': '&lt;', '>': '&gt;', '&': '&amp;', "'": '&apos;', '"': '&quot;' })[c]!);
+const escapeXml = (s: string) =>
+  s.replace(/[<>&'"]/g, (c) => ({ '<': '&lt;', '>': '&gt;', '&': '&amp;', "'": '&apos;', '"': '&quot;' })[c]!);
 const px = (v: number) => Math.round(v * 100) / 100;
 
 /**
  * The SVG drawn over an image of `width`×`height` output pixels. Box coordinates are image
  * pixels, multiplied by `scale`; an edge at image x lies on output pixel column `x·scale`.
  */
-export function overlaySvg(width: number, height: number, groundTruth: readonly CocoBox[], predictions: readonly DrawnPrediction[], options: OverlayOptions): string {
+export function overlaySvg(
+  width: number,
+  height: number,
+  groundTruth: readonly CocoBox[],
+  predictions: readonly DrawnPrediction[],
+  options: OverlayOptions,
+): string {
   const s = options.scale;
   const sw = options.strokeWidth ?? 2;
-  const rect = ([x, y, w, h]: CocoBox) => `x="${px(x * s)}" y="${px(y * s)}" width="${px(w * s)}" height="${px(h * s)}"`;
-  const parts: string[] = [`<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" shape-rendering="crispEdges">`];
+  const rect = ([x, y, w, h]: CocoBox) =>
+    `x="${px(x * s)}" y="${px(y * s)}" width="${px(w * s)}" height="${px(h * s)}"`;
+  const parts: string[] = [
+    `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" shape-rendering="crispEdges">`,
+  ];
   for (const box of groundTruth) {
     // Two strokes: black under white dashes, visible on dark and light backgrounds.
-    parts.push(`<rect ${rect(box)} fill="none" stroke="black" stroke-width="${sw}"/>`, `<rect ${rect(box)} fill="none" stroke="white" stroke-width="${sw}" stroke-dasharray="5 4"/>`);
+    parts.push(
+      `<rect ${rect(box)} fill="none" stroke="black" stroke-width="${sw}"/>`,
+      `<rect ${rect(box)} fill="none" stroke="white" stroke-width="${sw}" stroke-dasharray="5 4"/>`,
+    );
   }
   const fontSize = 12;
   for (const p of predictions) {
@@ -85,6 +110,9 @@ export async function drawImage(input: DrawImageInput): Promise<{ png: Buffer; w
   // Nearest-neighbour keeps small images' pixels honest (no blur to mistake for the model's fault).
   const base = await sharp(input.file).rotate().resize(width, height, { kernel: 'nearest' }).removeAlpha().toBuffer();
   const svg = overlaySvg(width, height, input.groundTruth, input.predictions, { scale });
-  const png = await sharp(base).composite([{ input: Buffer.from(svg), top: 0, left: 0 }]).png().toBuffer();
+  const png = await sharp(base)
+    .composite([{ input: Buffer.from(svg), top: 0, left: 0 }])
+    .png()
+    .toBuffer();
   return { png, width, height };
 }

@@ -31,19 +31,28 @@ function indexOf(values: readonly number[], wanted: number, what: string): numbe
 export function prSeries(evaluation: ReportEvaluation, selection: PrSelection): PrPoint[] {
   const { params, precision, categoryNames } = evaluation;
   const [T, R, K, A, M] = precision.shape as [number, number, number, number, number];
-  if (precision.shape.length !== 5 || T !== params.iouThrs.length || R !== params.recThrs.length || K !== categoryNames.length || A !== params.areaRanges.length || M !== params.maxDets.length) {
-    throw new RangeError(`PR curve: precision shape [${precision.shape.join(', ')}] does not match the parameters (T=${params.iouThrs.length}, R=${params.recThrs.length}, K=${categoryNames.length}, A=${params.areaRanges.length}, M=${params.maxDets.length})`);
+  if (
+    precision.shape.length !== 5 ||
+    T !== params.iouThrs.length ||
+    R !== params.recThrs.length ||
+    K !== categoryNames.length ||
+    A !== params.areaRanges.length ||
+    M !== params.maxDets.length
+  ) {
+    throw new RangeError(
+      `PR curve: precision shape [${precision.shape.join(', ')}] does not match the parameters (T=${params.iouThrs.length}, R=${params.recThrs.length}, K=${categoryNames.length}, A=${params.areaRanges.length}, M=${params.maxDets.length})`,
+    );
   }
   const t = indexOf(params.iouThrs, selection.iouThr, 'IoU threshold');
-  const areaLabel = selection.area ?? params.areaRanges[0]!.label;
+  const areaLabel = selection.area ?? params.areaRanges[0].label;
   const a = params.areaRanges.findIndex((r) => r.label === areaLabel);
   if (a < 0) throw new RangeError(`PR curve: no area range '${areaLabel}'`);
-  const m = indexOf(params.maxDets, selection.maxDet ?? params.maxDets[M - 1]!, 'maxDet');
+  const m = indexOf(params.maxDets, selection.maxDet ?? params.maxDets[M - 1], 'maxDet');
   const points: PrPoint[] = [];
   for (let k = 0; k < K; k++) {
     for (let r = 0; r < R; r++) {
-      const p = precision.data[(((t * R + r) * K + k) * A + a) * M + m]!;
-      if (p >= 0) points.push({ category: categoryNames[k]!, recall: params.recThrs[r]!, precision: p });
+      const p = precision.data[(((t * R + r) * K + k) * A + a) * M + m];
+      if (p >= 0) points.push({ category: categoryNames[k], recall: params.recThrs[r], precision: p });
     }
   }
   return points;

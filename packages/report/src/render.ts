@@ -43,9 +43,14 @@ export async function renderVegaLiteToSvg(spec: TopLevelSpec, scale = 1): Promis
  *   'out/chart.png',
  * );
  */
-export async function renderVegaLiteToPng(spec: TopLevelSpec, outFile: string, options: RenderOptions = {}): Promise<RenderedPng> {
+export async function renderVegaLiteToPng(
+  spec: TopLevelSpec,
+  outFile: string,
+  options: RenderOptions = {},
+): Promise<RenderedPng> {
   const scale = options.scale ?? 2;
-  if (!(scale > 0 && Number.isFinite(scale))) throw new RangeError(`renderVegaLiteToPng: scale must be a positive number, got ${scale}`);
+  if (!(scale > 0 && Number.isFinite(scale)))
+    throw new RangeError(`renderVegaLiteToPng: scale must be a positive number, got ${scale}`);
   await warnIfNoFonts(options.onWarning);
   const svg = await renderVegaLiteToSvg(spec, scale);
   const { data, info } = await sharp(Buffer.from(svg)).png().toBuffer({ resolveWithObject: true });

@@ -61,8 +61,16 @@ function factRows(f: RunFacts): string[] {
 }
 
 function statRows(stats: readonly number[]): string[] {
-  const named = stats.map((v, i) => ({ name: COCO_STAT_NAMES[i]?.name ?? `stat ${i}`, description: stats.length === 12 ? COCO_STAT_NAMES[i]!.description : '', v }));
-  return ['| metric | setting | value |', '|---|---|---:|', ...named.map((s) => `| ${s.name} | ${s.description} | ${formatStat(s.v)} |`)];
+  const named = stats.map((v, i) => ({
+    name: COCO_STAT_NAMES[i]?.name ?? `stat ${i}`,
+    description: stats.length === 12 ? COCO_STAT_NAMES[i].description : '',
+    v,
+  }));
+  return [
+    '| metric | setting | value |',
+    '|---|---|---:|',
+    ...named.map((s) => `| ${s.name} | ${s.description} | ${formatStat(s.v)} |`),
+  ];
 }
 
 function image(title: string, file: string | undefined): string {
@@ -75,7 +83,11 @@ function thresholdTable(thresholds: readonly ClassThreshold[]): string[] {
   return [
     '| class | score threshold | precision | recall | F1 (IoU 0.5) |',
     '|---|---:|---:|---:|---:|',
-    ...thresholds.map((t) => (t.point ? `| ${cell(t.name)} | ${num(t.threshold)} | ${num(t.point.precision)} | ${num(t.point.recall)} | ${num(t.point.f1)} |` : `| ${cell(t.name)} | ${num(t.threshold)} (fallback) | | | |`)),
+    ...thresholds.map((t) =>
+      t.point
+        ? `| ${cell(t.name)} | ${num(t.threshold)} | ${num(t.point.precision)} | ${num(t.point.recall)} | ${num(t.point.f1)} |`
+        : `| ${cell(t.name)} | ${num(t.threshold)} (fallback) | | | |`,
+    ),
     '',
   ];
 }

@@ -26,19 +26,36 @@ export interface ClassThreshold {
 /** One threshold per category of `evaluation`, in K order. */
 export function classThresholds(evaluation: ReportEvaluation, choice: ScoreThreshold): ClassThreshold[] {
   const { params, precision, categoryIds, categoryNames } = evaluation;
-  if (choice !== 'f1') return categoryIds.map((categoryId, k) => ({ categoryId, name: categoryNames[k]!, threshold: choice, point: null }));
+  if (choice !== 'f1')
+    return categoryIds.map((categoryId, k) => ({
+      categoryId,
+      name: categoryNames[k],
+      threshold: choice,
+      point: null,
+    }));
   const scores = evaluation.scores;
   const [, R, K, A, M] = precision.shape as [number, number, number, number, number];
   const t = params.iouThrs.findIndex((v) => Math.abs(v - 0.5) < 1e-9);
   return categoryIds.map((categoryId, k) => {
-    let best: ClassThreshold = { categoryId, name: categoryNames[k]!, threshold: FALLBACK_SCORE_THRESHOLD, point: null };
+    let best: ClassThreshold = {
+      categoryId,
+      name: categoryNames[k],
+      threshold: FALLBACK_SCORE_THRESHOLD,
+      point: null,
+    };
     if (t < 0 || scores === undefined) return best;
     for (let r = 0; r < R; r++) {
       const at = (((t * R + r) * K + k) * A + 0) * M + (M - 1);
-      const p = precision.data[at]!;
-      const rec = params.recThrs[r]!;
+      const p = precision.data[at];
+      const rec = params.recThrs[r];
       const f1 = p > 0 && rec > 0 ? (2 * p * rec) / (p + rec) : 0;
-      if (f1 > (best.point?.f1 ?? 0)) best = { categoryId, name: categoryNames[k]!, threshold: scores.data[at]!, point: { precision: p, recall: rec, f1 } };
+      if (f1 > (best.point?.f1 ?? 0))
+        best = {
+          categoryId,
+          name: categoryNames[k],
+          threshold: scores.data[at],
+          point: { precision: p, recall: rec, f1 },
+        };
     }
     return best;
   });

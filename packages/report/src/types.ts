@@ -9,7 +9,10 @@ export interface ReportEvaluation {
   readonly stats: readonly number[];
   /** `precision[T, R, K, A, M]`, row-major, -1 where undefined. */
   readonly precision: NdArray;
-  /** `scores[T, R, K, A, M]`: the score at which each recall threshold is reached (for the F1-optimal drawing threshold; optional). */
+  /**
+   * `scores[T, R, K, A, M]`: the score at which each recall threshold is reached (for the
+   * F1-optimal drawing threshold; optional).
+   */
   readonly scores?: NdArray;
   /** Category ids and names in K order. */
   readonly categoryIds: readonly number[];

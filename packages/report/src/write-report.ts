@@ -57,7 +57,14 @@ export interface RunReportResult {
  * const result = evaluateCoco(gtJson, detectionsJson);
  * await writeRunReport({
  *   outDir: 'runs/my-run/report',
- *   facts: { run: 'my-run', config: 'retinanet-tiny', loss: 'param-ap', iterations: 1000, trainMinutes: 11.8, backend: 'wasm' },
+ *   facts: {
+ *     run: 'my-run',
+ *     config: 'retinanet-tiny',
+ *     loss: 'param-ap',
+ *     iterations: 1000,
+ *     trainMinutes: 11.8,
+ *     backend: 'wasm',
+ *   },
  *   metrics: parseMetricsJsonl(await readFile('runs/my-run/metrics.jsonl', 'utf8')),
  *   evaluation: result,
  * });
@@ -85,23 +92,52 @@ export async function writeRunReport(input: RunReportInput): Promise<RunReportRe
   };
 
   const loss = lossSeries(input.metrics);
-  if (loss.length > 0) await attempt('loss', 'loss chart', (f) => renderVegaLiteToPng(lossChartSpec(loss, `Training loss (${input.facts.loss})`), f, input.render));
+  if (loss.length > 0)
+    await attempt('loss', 'loss chart', (f) =>
+      renderVegaLiteToPng(lossChartSpec(loss, `Training loss (${input.facts.loss})`), f, input.render),
+    );
   else notes.push('loss chart not drawn: metrics have no train records');
   const ap = valApSeries(input.metrics);
-  if (ap.length > 0) await attempt('valAp', 'val AP chart', (f) => renderVegaLiteToPng(valApChartSpec(ap), f, input.render));
+  if (ap.length > 0)
+    await attempt('valAp', 'val AP chart', (f) => renderVegaLiteToPng(valApChartSpec(ap), f, input.render));
   else notes.push('val AP chart not drawn: metrics have no eval records');
-  for (const [key, iouThr] of [['pr50', 0.5], ['pr75', 0.75]] as const) {
+  for (const [key, iouThr] of [
+    ['pr50', 0.5],
+    ['pr75', 0.75],
+  ] as const) {
     await attempt(key, `PR curves at IoU ${iouThr}`, (f) =>
-      renderVegaLiteToPng(prChartSpec(prSeries(evaluation, { iouThr }), `Precision-recall per class, IoU=${iouThr.toFixed(2)}`, evaluation.categoryNames), f, input.render),
+      renderVegaLiteToPng(
+        prChartSpec(
+          prSeries(evaluation, { iouThr }),
+          `Precision-recall per class, IoU=${iouThr.toFixed(2)}`,
+          evaluation.categoryNames,
+        ),
+        f,
+        input.render,
+      ),
     );
   }
-  if (input.predictions) await attempt('predictions', 'predictions grid', (f) =>
-      writePredictionGrid(input.predictions!, f, { scoreThreshold: new Map(thresholds.map((c) => [c.categoryId, c.threshold])), thresholdDescription: `${describeThreshold(choice)}${choice === 'f1' ? ', see summary.md' : ''}` }),
+  if (input.predictions)
+    await attempt('predictions', 'predictions grid', (f) =>
+      writePredictionGrid(input.predictions!, f, {
+        scoreThreshold: new Map(thresholds.map((c) => [c.categoryId, c.threshold])),
+        thresholdDescription: `${describeThreshold(choice)}${choice === 'f1' ? ', see summary.md' : ''}`,
+      }),
     );
   else notes.push('predictions grid not drawn: no images given');
 
   const t0 = performance.now();
-  await atomicWriteFile(path.join(outDir, REPORT_FILES.summary), summaryMarkdown({ facts: input.facts, evaluation, links, thresholds, thresholdDescription: describeThreshold(choice), notes }));
+  await atomicWriteFile(
+    path.join(outDir, REPORT_FILES.summary),
+    summaryMarkdown({
+      facts: input.facts,
+      evaluation,
+      links,
+      thresholds,
+      thresholdDescription: describeThreshold(choice),
+      notes,
+    }),
+  );
   files.push(REPORT_FILES.summary);
   timings[REPORT_FILES.summary] = (performance.now() - t0) / 1000;
   return { outDir, files, notes, timings, seconds: (performance.now() - start) / 1000 };

@@ -10,7 +10,10 @@ import { withTmpDir } from './helpers.js';
 const probe = path.join(import.meta.dirname, 'fixtures', 'probe-fonts.ts');
 
 async function runProbe(env: NodeJS.ProcessEnv): Promise<{ canRenderText: boolean; fontconfigFile?: string }> {
-  const { stdout } = await promisify(execFile)(process.execPath, ['--import', 'tsx', probe], { env, cwd: import.meta.dirname });
+  const { stdout } = await promisify(execFile)(process.execPath, ['--import', 'tsx', probe], {
+    env,
+    cwd: import.meta.dirname,
+  });
   return JSON.parse(stdout);
 }
 
@@ -30,6 +33,9 @@ describe('fonts', () => {
     withTmpDir(async (dir) => {
       const conf = path.join(dir, 'fonts.conf');
       await writeFile(conf, `<?xml version="1.0"?>\n<fontconfig><cachedir>${dir}/cache</cachedir></fontconfig>\n`);
-      expect(await runProbe({ ...process.env, FONTCONFIG_FILE: conf })).toEqual({ canRenderText: false, fontconfigFile: conf });
+      expect(await runProbe({ ...process.env, FONTCONFIG_FILE: conf })).toEqual({
+        canRenderText: false,
+        fontconfigFile: conf,
+      });
     }));
 });

@@ -16,17 +16,20 @@ export async function withTmpDir<T>(fn: (dir: string) => Promise<T>): Promise<T>
 
 /** A uniform grey RGB PNG. */
 export async function writeGreyImage(file: string, width: number, height: number, grey = 128): Promise<void> {
-  await sharp({ create: { width, height, channels: 3, background: { r: grey, g: grey, b: grey } } }).png().toFile(file);
+  await sharp({ create: { width, height, channels: 3, background: { r: grey, g: grey, b: grey } } })
+    .png()
+    .toFile(file);
 }
 
 /** RGB of one pixel of a PNG buffer or file. */
 export async function pixel(input: Buffer | string, x: number, y: number): Promise<[number, number, number]> {
   const { data, info } = await sharp(input).removeAlpha().raw().toBuffer({ resolveWithObject: true });
   const i = (y * info.width + x) * info.channels;
-  return [data[i]!, data[i + 1]!, data[i + 2]!];
+  return [data[i], data[i + 1], data[i + 2]];
 }
 
-export const hexRgb = (hex: string): [number, number, number] => [1, 3, 5].map((i) => parseInt(hex.slice(i, i + 2), 16)) as [number, number, number];
+export const hexRgb = (hex: string): [number, number, number] =>
+  [1, 3, 5].map((i) => parseInt(hex.slice(i, i + 2), 16)) as [number, number, number];
 
 /** 3 images 64×48, 2 categories; category 'b' has GT only on image 2; detections with mixed quality. */
 export function tinyCoco() {

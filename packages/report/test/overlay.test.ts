@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { boxesForImage, classColor, drawImage, writePredictionGrid, type PredictionInput } from '../src/index.js';
 import { hexRgb, pixel, tinyCoco, withTmpDir, writeGreyImage } from './helpers.js';
 
-const near = (a: readonly number[], b: readonly number[], tol = 3) => a.every((v, i) => Math.abs(v - b[i]!) <= tol);
+const near = (a: readonly number[], b: readonly number[], tol = 3) => a.every((v, i) => Math.abs(v - b[i]) <= tol);
 
 describe('drawImage', () => {
   it('draws a prediction box edge on the scaled pixel columns/rows, in its class colour, and leaves the inside alone', () =>
@@ -12,7 +12,12 @@ describe('drawImage', () => {
       const file = path.join(dir, 'grey.png');
       await writeGreyImage(file, 64, 48);
       // size 128 → scale 2: box [10, 8, 20, 16] spans output x 20..60, y 16..48.
-      const { png, width, height } = await drawImage({ file, groundTruth: [], predictions: [{ box: [10, 8, 20, 16], classIndex: 2, label: 'x 0.90' }], size: 128 });
+      const { png, width, height } = await drawImage({
+        file,
+        groundTruth: [],
+        predictions: [{ box: [10, 8, 20, 16], classIndex: 2, label: 'x 0.90' }],
+        size: 128,
+      });
       expect([width, height]).toEqual([128, 96]);
       const red = hexRgb(classColor(2));
       expect(await pixel(png, 20, 40)).toEqual(red); // left edge, below the label
@@ -43,7 +48,14 @@ describe('boxesForImage', () => {
   it('keeps detections at or above the threshold (fixed or per class), lowest score first so the best is drawn on top', () => {
     const input = predictionInput('/nowhere');
     expect(boxesForImage(input, 2, 0.6).predictions.map((p) => p.label)).toEqual(['a 0.60', 'a 0.70']);
-    const perClass = boxesForImage(input, 2, new Map([[1, 0.65], [2, 0.1]]));
+    const perClass = boxesForImage(
+      input,
+      2,
+      new Map([
+        [1, 0.65],
+        [2, 0.1],
+      ]),
+    );
     expect(perClass.predictions.map((p) => p.label)).toEqual(['b 0.20', 'a 0.70']);
     expect(perClass.predictions.map((p) => p.classIndex)).toEqual([1, 0]);
     expect(perClass.groundTruth).toHaveLength(2);

@@ -11,13 +11,23 @@ function synthetic(): ReportEvaluation {
     for (let r = 0; r < 3; r++)
       for (let k = 0; k < 2; k++)
         for (let a = 0; a < 2; a++)
-          for (let m = 0; m < 2; m++) data[(((t * 3 + r) * 2 + k) * 2 + a) * 2 + m] = k === 1 && a === 0 ? -1 : t * 0.1 + r * 0.01 + a * 0.001 + m * 0.0001;
+          for (let m = 0; m < 2; m++)
+            data[(((t * 3 + r) * 2 + k) * 2 + a) * 2 + m] =
+              k === 1 && a === 0 ? -1 : t * 0.1 + r * 0.01 + a * 0.001 + m * 0.0001;
   return {
     stats: [],
     precision: { data, shape },
     categoryIds: [1, 2],
     categoryNames: ['a', 'b'],
-    params: { iouThrs: [0.5, linspace(0.5, 0.95, 10)[5]!], recThrs: [0, 0.5, 1], areaRanges: [{ label: 'all', range: [0, 1e10] }, { label: 'small', range: [0, 1024] }], maxDets: [10, 100] },
+    params: {
+      iouThrs: [0.5, linspace(0.5, 0.95, 10)[5]],
+      recThrs: [0, 0.5, 1],
+      areaRanges: [
+        { label: 'all', range: [0, 1e10] },
+        { label: 'small', range: [0, 1024] },
+      ],
+      maxDets: [10, 100],
+    },
     perCategory: [],
   };
 }
@@ -26,7 +36,9 @@ describe('prSeries', () => {
   it('reads precision[t, :, k, a, m] for the chosen IoU, area "all" and the largest maxDet, leaving -1 out', () => {
     const points = prSeries(synthetic(), { iouThr: 0.75 });
     // category b is -1 everywhere at area 'all': no points; a: t=1, a=0, m=1 (maxDet 100).
-    expect(points).toEqual([0, 1, 2].map((r) => ({ category: 'a', recall: [0, 0.5, 1][r], precision: 0.1 + r * 0.01 + 0.0001 })));
+    expect(points).toEqual(
+      [0, 1, 2].map((r) => ({ category: 'a', recall: [0, 0.5, 1][r], precision: 0.1 + r * 0.01 + 0.0001 })),
+    );
   });
 
   it('selects other area ranges and maxDets', () => {
@@ -39,7 +51,10 @@ describe('prSeries', () => {
     for (const iouThr of [0.5, 0.75]) {
       const points = prSeries(result, { iouThr });
       result.categoryIds.forEach((categoryId, k) => {
-        const expected = prCurve(result, { categoryId, iouThr: result.params.iouThrs.find((v) => Math.abs(v - iouThr) < 1e-9)! }).precision.filter((p) => p >= 0);
+        const expected = prCurve(result, {
+          categoryId,
+          iouThr: result.params.iouThrs.find((v) => Math.abs(v - iouThr) < 1e-9)!,
+        }).precision.filter((p) => p >= 0);
         expect(points.filter((p) => p.category === result.categoryNames[k]).map((p) => p.precision)).toEqual(expected);
       });
       expect(points.length).toBeGreaterThan(0);

@@ -2,10 +2,24 @@ import { readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import sharp from 'sharp';
 import { describe, expect, it } from 'vitest';
-import { REPORT_FILES, summaryMarkdown, writeRunReport, writeRunReportFromFiles, type MetricRecord, type RunFacts } from '../src/index.js';
+import {
+  REPORT_FILES,
+  summaryMarkdown,
+  writeRunReport,
+  writeRunReportFromFiles,
+  type MetricRecord,
+  type RunFacts,
+} from '../src/index.js';
 import { tinyCoco, withTmpDir, writeGreyImage } from './helpers.js';
 
-const facts: RunFacts = { run: 'tiny-run', config: 'retinanet-tiny', loss: 'focal+l1', iterations: 40, trainMinutes: 1.25, backend: 'cpu' };
+const facts: RunFacts = {
+  run: 'tiny-run',
+  config: 'retinanet-tiny',
+  loss: 'focal+l1',
+  iterations: 40,
+  trainMinutes: 1.25,
+  backend: 'cpu',
+};
 const metrics: MetricRecord[] = [
   { type: 'train', iter: 10, loss: 1.5, parts: { focal: 1, l1: 0.5 } },
   { type: 'train', iter: 20, loss: 1.2, parts: { focal: 0.8, l1: 0.4 } },
@@ -21,7 +35,13 @@ describe('summaryMarkdown', () => {
     const stats = [0.123, 0.456, 0.789, 0.1, 0.2, -1, 0.3, 0.4, 0.5, 0.6, 0.7, -1];
     const md = summaryMarkdown({
       facts,
-      evaluation: { stats, perCategory: [{ name: 'circle', ap: 0.5, ap50: 0.75 }, { name: 'empty', ap: -1, ap50: -1 }] },
+      evaluation: {
+        stats,
+        perCategory: [
+          { name: 'circle', ap: 0.5, ap50: 0.75 },
+          { name: 'empty', ap: -1, ap50: -1 },
+        ],
+      },
       links: { loss: 'loss.png' },
       thresholds: [],
       thresholdDescription: 'score ≥ 0.3',
@@ -45,13 +65,30 @@ describe('writeRunReport', () => {
       const { gt, detections, result } = tinyCoco();
       for (const im of gt.images) await writeGreyImage(path.join(dir, im.file_name), im.width, im.height);
       const outDir = path.join(dir, 'report');
-      const report = await writeRunReport({ outDir, facts, metrics, evaluation: result, predictions: { imageDir: dir, images: gt.images, annotations: gt.annotations, detections, categories: gt.categories } });
+      const report = await writeRunReport({
+        outDir,
+        facts,
+        metrics,
+        evaluation: result,
+        predictions: {
+          imageDir: dir,
+          images: gt.images,
+          annotations: gt.annotations,
+          detections,
+          categories: gt.categories,
+        },
+      });
       expect(report.notes).toEqual([]);
       expect([...report.files].sort()).toEqual(Object.values(REPORT_FILES).sort());
-      for (const f of report.files.filter((f) => f.endsWith('.png'))) expect(await isPng(path.join(outDir, f))).toBe(true);
+      for (const f of report.files.filter((f) => f.endsWith('.png')))
+        expect(await isPng(path.join(outDir, f))).toBe(true);
       const md = await readFile(path.join(outDir, 'summary.md'), 'utf8');
-      expect(md).toContain(`| AP | Average Precision, IoU=0.50:0.95, area=all, maxDets=100 | ${result.stats[0]!.toFixed(3)} |`);
-      expect(md).toContain(`| AP50 | Average Precision, IoU=0.50, area=all, maxDets=100 | ${result.stats[1]!.toFixed(3)} |`);
+      expect(md).toContain(
+        `| AP | Average Precision, IoU=0.50:0.95, area=all, maxDets=100 | ${result.stats[0].toFixed(3)} |`,
+      );
+      expect(md).toContain(
+        `| AP50 | Average Precision, IoU=0.50, area=all, maxDets=100 | ${result.stats[1].toFixed(3)} |`,
+      );
       expect(md).toContain('![PR curves at IoU 0.75](pr-iou75.png)');
       expect(md).toContain('F1 (IoU 0.5)');
     }));
@@ -65,7 +102,13 @@ describe('writeRunReport', () => {
         facts,
         metrics: metrics.filter((m) => m.type === 'train'),
         evaluation: result,
-        predictions: { imageDir: dir, images: gt.images, annotations: gt.annotations, detections, categories: gt.categories },
+        predictions: {
+          imageDir: dir,
+          images: gt.images,
+          annotations: gt.annotations,
+          detections,
+          categories: gt.categories,
+        },
       });
       expect(report.files).toEqual(['loss.png', 'pr-iou50.png', 'pr-iou75.png', 'summary.md']);
       expect(report.notes).toHaveLength(2);
@@ -83,7 +126,13 @@ describe('writeRunReportFromFiles', () => {
       await writeFile(path.join(dir, 'instances_val.json'), JSON.stringify(gt));
       await writeFile(path.join(dir, 'detections.json'), JSON.stringify(detections));
       await writeFile(path.join(dir, 'metrics.jsonl'), `${metrics.map((m) => JSON.stringify(m)).join('\n')}\n`);
-      const files = { facts, metricsFile: path.join(dir, 'metrics.jsonl'), groundTruthFile: path.join(dir, 'instances_val.json'), detectionsFile: path.join(dir, 'detections.json'), imageDir: dir };
+      const files = {
+        facts,
+        metricsFile: path.join(dir, 'metrics.jsonl'),
+        groundTruthFile: path.join(dir, 'instances_val.json'),
+        detectionsFile: path.join(dir, 'detections.json'),
+        imageDir: dir,
+      };
       const all = await writeRunReportFromFiles({ ...files, outDir: path.join(dir, 'all') });
       expect(all.notes).toEqual([]);
       const firstOnly = await writeRunReportFromFiles({ ...files, outDir: path.join(dir, 'first'), imageIds: [1] });
@@ -100,7 +149,14 @@ describe('writeRunReportFromFiles', () => {
     withTmpDir(async (dir) => {
       await writeFile(path.join(dir, 'gt.json'), '{"images": []}');
       await expect(
-        writeRunReportFromFiles({ outDir: dir, facts, metricsFile: 'm', groundTruthFile: path.join(dir, 'gt.json'), detectionsFile: 'd', imageDir: dir }),
+        writeRunReportFromFiles({
+          outDir: dir,
+          facts,
+          metricsFile: 'm',
+          groundTruthFile: path.join(dir, 'gt.json'),
+          detectionsFile: 'd',
+          imageDir: dir,
+        }),
       ).rejects.toThrow(/gt\.json: not a COCO instances file \(no "annotations" array\)/);
     }));
 });

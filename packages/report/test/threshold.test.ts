@@ -16,7 +16,12 @@ function evaluation(): ReportEvaluation {
     scores: { data: scores, shape: [1, R, 2, 1, 1] },
     categoryIds: [7, 9],
     categoryNames: ['a', 'b'],
-    params: { iouThrs: [0.5], recThrs: [0, 0.25, 0.5, 0.75, 1], areaRanges: [{ label: 'all', range: [0, 1e10] }], maxDets: [100] },
+    params: {
+      iouThrs: [0.5],
+      recThrs: [0, 0.25, 0.5, 0.75, 1],
+      areaRanges: [{ label: 'all', range: [0, 1e10] }],
+      maxDets: [100],
+    },
     perCategory: [],
   };
 }
@@ -25,10 +30,10 @@ describe('classThresholds', () => {
   it("'f1' picks the score of the recall threshold with the highest F1, and the fallback where there is none", () => {
     // F1 at r=.25: 2·1·.25/1.25 = .4; r=.5: 2·.8·.5/1.3 = .615; r=.75: 2·.5·.75/1.25 = .6 → r = .5, score .7
     const [a, b] = classThresholds(evaluation(), 'f1');
-    expect(a!.categoryId).toBe(7);
-    expect(a!.threshold).toBe(0.7);
-    expect(a!.point!.recall).toBe(0.5);
-    expect(a!.point!.f1).toBeCloseTo(0.8 / 1.3, 12);
+    expect(a.categoryId).toBe(7);
+    expect(a.threshold).toBe(0.7);
+    expect(a.point!.recall).toBe(0.5);
+    expect(a.point!.f1).toBeCloseTo(0.8 / 1.3, 12);
     expect(b).toEqual({ categoryId: 9, name: 'b', threshold: FALLBACK_SCORE_THRESHOLD, point: null });
   });
 

@@ -11,7 +11,8 @@ import { initBackend } from '@apdet/backend';
 import { atomicWriteJson } from '@apdet/io';
 import { getLoss } from '@apdet/losses';
 import { SGD, paramGroups } from '@apdet/nn';
-import { RetinaNet, getConfig, resolveConfig, trainStep, type ImageAnnotations, type RetinaNetConfigOverrides } from '../src/index.js';
+import { trainStep, type ImageAnnotations } from '@apdet/detector';
+import { RetinaNet, getConfig, resolveConfig, type RetinaNetConfigOverrides } from '../src/index.js';
 
 const VARIANTS: Record<string, RetinaNetConfigOverrides> = {
   tiny: {},
@@ -22,9 +23,13 @@ const VARIANTS: Record<string, RetinaNetConfigOverrides> = {
   'tiny-r18full-w0.25': { backbone: { blocks: [2, 2, 2, 2] } },
 };
 
-function syntheticBatch(batch: number, size: number, seed: number): { images: tf.Tensor4D; annotations: ImageAnnotations[] } {
+function syntheticBatch(
+  batch: number,
+  size: number,
+  seed: number,
+): { images: tf.Tensor4D; annotations: ImageAnnotations[] } {
   let s = seed;
-  const rand = () => ((s = (s * 1103515245 + 12345) >>> 0) / 2 ** 32);
+  const rand = () => (s = (s * 1103515245 + 12345) >>> 0) / 2 ** 32;
   const annotations: ImageAnnotations[] = [];
   for (let b = 0; b < batch; b++) {
     const n = 2 + Math.floor(rand() * 7);
@@ -70,15 +75,25 @@ async function main(): Promise<void> {
       const times: number[] = [];
       for (let i = 0; i <= iters; i++) {
         const t0 = performance.now();
-        trainStep(model, loss, sgd, data, { lr: 0.001 });
+        trainStep(model, sgd, data, { lr: 0.001, gradClipNorm: 0, iter: 0, seed: 0 });
         if (i > 0) times.push(performance.now() - t0);
       }
       times.sort((a, b) => a - b);
       const median = times[Math.floor(times.length / 2)];
       const anchors = model.anchors(128, 128).anchors.length / 4;
-      const row = { variant, loss: lossName, params: model.countParameters(), anchorsPerImage: anchors, medianMs: Math.round(median), minMs: Math.round(times[0]), imgPerS: +((batch * 1000) / median).toFixed(1) };
+      const row = {
+        variant,
+        loss: lossName,
+        params: model.countParameters(),
+        anchorsPerImage: anchors,
+        medianMs: Math.round(median),
+        minMs: Math.round(times[0]),
+        imgPerS: +((batch * 1000) / median).toFixed(1),
+      };
       rows.push(row);
-      console.log(`| ${variant} | ${lossName} | ${row.params} | ${anchors} | ${row.medianMs} | ${row.minMs} | ${row.imgPerS} |`);
+      console.log(
+        `| ${variant} | ${lossName} | ${row.params} | ${anchors} | ${row.medianMs} | ${row.minMs} | ${row.imgPerS} |`,
+      );
       sgd.dispose();
       model.dispose();
     }

@@ -4,7 +4,8 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import type { RetinaNet } from './model/retinanet.js';
-import { postprocessImage, type Detections, type ImageGeometry } from './postprocess.js';
+import type { Detections, ImageGeometry } from '@apdet/detector';
+import { postprocessImage } from './postprocess.js';
 
 /**
  * Detects objects in a batch of normalised NHWC images (padded to one size). Returns one
@@ -13,7 +14,6 @@ import { postprocessImage, type Detections, type ImageGeometry } from './postpro
  *
  * @example
  * const dets = detect(model, images, metas);          // metas: @apdet/data SampleMeta fit ImageGeometry
- * const records = toCocoResults(dets, categoryIds);
  */
 export function detect(model: RetinaNet, images: tf.Tensor4D, geometries: readonly ImageGeometry[]): Detections[] {
   const [b, height, width] = images.shape;
@@ -32,7 +32,14 @@ export function detect(model: RetinaNet, images: tf.Tensor4D, geometries: readon
     const c = model.config.numClasses;
     return geometries.map((g, i) =>
       postprocessImage(
-        { scores: scores.subarray(i * t * c, (i + 1) * t * c), deltas: deltas.subarray(4 * i * t, 4 * (i + 1) * t), anchors, levelStart, numClasses: c, stds: model.boxCoderStds },
+        {
+          scores: scores.subarray(i * t * c, (i + 1) * t * c),
+          deltas: deltas.subarray(4 * i * t, 4 * (i + 1) * t),
+          anchors,
+          levelStart,
+          numClasses: c,
+          stds: model.boxCoderStds,
+        },
         g,
         model.config.inference,
       ),

@@ -39,18 +39,31 @@ export function retinaLossInputs(
 ): DetectionLossInputs {
   const [b, t, k] = output.logits.shape;
   const n = b * t;
-  if (targets.labels.length !== n) throw new Error(`retinaLossInputs: ${targets.labels.length} target labels for ${n} anchors (batch ${b} × ${t})`);
+  if (targets.labels.length !== n)
+    throw new Error(`retinaLossInputs: ${targets.labels.length} target labels for ${n} anchors (batch ${b} × ${t})`);
   const logits = tf.reshape(output.logits, [n, k]) as tf.Tensor2D;
   const predDeltas = tf.reshape(output.deltas, [n, 4]) as tf.Tensor2D;
   const targetDeltas = tf.tensor2d(targets.deltas, [n, 4]);
-  const inputs: DetectionLossInputs = { headKind: 'retina', numClasses, logits, labels: tf.tensor1d(targets.labels, 'int32') };
+  const inputs: DetectionLossInputs = {
+    headKind: 'retina',
+    numClasses,
+    logits,
+    labels: tf.tensor1d(targets.labels, 'int32'),
+  };
   const needs = loss.needs('retina');
-  if (needs.boxes) inputs.boxes = { pred: decodeInUnitFrame(predDeltas, stds), target: decodeInUnitFrame(targetDeltas, stds) };
+  if (needs.boxes)
+    inputs.boxes = { pred: decodeInUnitFrame(predDeltas, stds), target: decodeInUnitFrame(targetDeltas, stds) };
   if (needs.regression) inputs.regression = { pred: predDeltas, target: targetDeltas };
   return inputs;
 }
 
 /** {@link retinaLossInputs} then `loss.compute`. */
-export function retinaLoss(loss: DetectionLoss, numClasses: number, output: RetinaNetOutput, targets: BatchTargets, stds: readonly number[]): LossOutput {
+export function retinaLoss(
+  loss: DetectionLoss,
+  numClasses: number,
+  output: RetinaNetOutput,
+  targets: BatchTargets,
+  stds: readonly number[],
+): LossOutput {
   return loss.compute(retinaLossInputs(loss, numClasses, output, targets, stds));
 }

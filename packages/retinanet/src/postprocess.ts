@@ -6,39 +6,8 @@
  * class-aware NMS; keep the best `maxDetections`; map to original image coordinates.
  */
 import { batchedNmsTyped, decodeDeltas } from '@apdet/ops';
+import type { Detections, ImageGeometry } from '@apdet/detector';
 import type { InferenceConfig } from './config/types.js';
-
-/** Where an image sits in the network input: x' = sx·x + tx, y' = sy·y + ty from original coordinates. */
-export interface ImageGeometry {
-  imageId: number;
-  /** The image's extent in the (padded) input, before padding. */
-  validHeight: number;
-  validWidth: number;
-  /** Original → input affine map (identity if absent); `sx < 0` after a horizontal flip. */
-  affine?: { sx: number; tx: number; sy: number; ty: number };
-  /** Original size: final boxes are clipped to it when given. */
-  originalWidth?: number;
-  originalHeight?: number;
-}
-
-/** Detections of one image, best first, in original image coordinates. */
-export interface Detections {
-  imageId: number;
-  /** Flat xyxy. */
-  boxes: Float32Array;
-  scores: Float32Array;
-  /** Contiguous class index in [0, C). */
-  labels: Int32Array;
-}
-
-/** One COCO results-format record. */
-export interface CocoDetection {
-  image_id: number;
-  category_id: number;
-  /** [x, y, width, height]. */
-  bbox: [number, number, number, number];
-  score: number;
-}
 
 export interface PostprocessInputs {
   /** `[T·C]` per-class probabilities, anchor-major. */
@@ -58,10 +27,13 @@ export function postprocessImage(inputs: PostprocessInputs, geometry: ImageGeome
   const { scores, deltas, anchors, levelStart, numClasses: c } = inputs;
   const total = levelStart[levelStart.length - 1];
   if (scores.length !== total * c || deltas.length !== 4 * total || anchors.length !== 4 * total) {
-    throw new RangeError(`postprocessImage: ${total} anchors need ${total * c} scores and ${4 * total} deltas/anchor coordinates, got ${scores.length}, ${deltas.length}, ${anchors.length}`);
+    throw new RangeError(
+      `postprocessImage: ${total} anchors need ${total * c} scores and ${4 * total} deltas/anchor coordinates, got ${scores.length}, ${deltas.length}, ${anchors.length}`,
+    );
   }
   const candidates: number[] = []; // flat (anchor·C + class) indices
-  for (let l = 0; l + 1 < levelStart.length; l++) candidates.push(...levelTopK(scores, levelStart[l] * c, levelStart[l + 1] * c, cfg));
+  for (let l = 0; l + 1 < levelStart.length; l++)
+    candidates.push(...levelTopK(scores, levelStart[l] * c, levelStart[l + 1] * c, cfg));
   const n = candidates.length;
   const candAnchors = new Float64Array(4 * n);
   const candDeltas = new Float64Array(4 * n);
@@ -77,7 +49,9 @@ export function postprocessImage(inputs: PostprocessInputs, geometry: ImageGeome
     }
   });
   const stds = [inputs.stds[0], inputs.stds[1], inputs.stds[2], inputs.stds[3]] as const;
-  const decoded = Float32Array.from(decodeDeltas(candAnchors, candDeltas, { stds, maxShape: [geometry.validHeight, geometry.validWidth] }));
+  const decoded = Float32Array.from(
+    decodeDeltas(candAnchors, candDeltas, { stds, maxShape: [geometry.validHeight, geometry.validWidth] }),
+  );
   const keep = batchedNmsTyped(decoded, candScores, candLabels, cfg.nmsIouThreshold).slice(0, cfg.maxDetections);
   const boxes = new Float32Array(4 * keep.length);
   keep.forEach((i, j) => boxes.set(decoded.subarray(4 * i, 4 * i + 4), 4 * j));
@@ -112,26 +86,6 @@ function toOriginal(boxes: Float32Array, g: ImageGeometry): Float32Array {
     out[i + 1] = clip(Math.min(ay, by), g.originalHeight);
     out[i + 2] = clip(Math.max(ax, bx), g.originalWidth);
     out[i + 3] = clip(Math.max(ay, by), g.originalHeight);
-  }
-  return out;
-}
-
-/**
- * COCO results-format records: `bbox` = [x, y, w, h], `category_id = labelToCategory[label]`.
- *
- * @example
- * const records = toCocoResults(dets, dataset.categoryIds);   // write as detections.json
- */
-export function toCocoResults(detections: readonly Detections[], labelToCategory: ArrayLike<number>): CocoDetection[] {
-  const out: CocoDetection[] = [];
-  for (const d of detections) {
-    for (let j = 0; j < d.scores.length; j++) {
-      const label = d.labels[j];
-      const category = labelToCategory[label];
-      if (category === undefined) throw new RangeError(`toCocoResults: no category id for label ${label} (map has ${labelToCategory.length})`);
-      const [x1, y1, x2, y2] = d.boxes.subarray(4 * j, 4 * j + 4);
-      out.push({ image_id: d.imageId, category_id: category, bbox: [x1, y1, x2 - x1, y2 - y1], score: d.scores[j] });
-    }
   }
   return out;
 }

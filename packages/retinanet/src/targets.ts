@@ -4,19 +4,8 @@
  * as RetinaNet with a focal/AP loss does; spec §9.1).
  */
 import { AnchorGenerator, assignMaxIou, encodeDeltas, type FeatureSize } from '@apdet/ops';
+import type { ImageAnnotations } from '@apdet/detector';
 import type { AssignerConfig } from './config/types.js';
-
-/** The annotations of one image of a batch, in batch pixel coordinates. */
-export interface ImageAnnotations {
-  /** Flat xyxy GT boxes (non-crowd). */
-  boxes: ArrayLike<number>;
-  /** Contiguous class per GT, in [0, C). */
-  labels: ArrayLike<number>;
-  /** Flat xyxy crowd regions (`iscrowd = 1`): anchors they cover are ignored (if enabled). */
-  crowdBoxes?: ArrayLike<number>;
-  /** The image's own extent `[height, width]` inside the padded batch (anchors beyond it are ignored). */
-  validShape: readonly [number, number];
-}
 
 /** Targets of one image's T anchors. */
 export interface AnchorTargets {
@@ -45,7 +34,12 @@ export interface TargetOptions {
  * GTs with zero width or height are dropped first: with minPosIou = 0 such a GT would claim
  * every anchor it does not overlap (mmdet quirk documented in @apdet/ops).
  */
-export function anchorTargets(anchors: Float32Array, validFlags: Uint8Array, image: ImageAnnotations, options: TargetOptions): AnchorTargets {
+export function anchorTargets(
+  anchors: Float32Array,
+  validFlags: Uint8Array,
+  image: ImageAnnotations,
+  options: TargetOptions,
+): AnchorTargets {
   const { numClasses, assigner, stds } = options;
   const t = anchors.length / 4;
   const { boxes, labels } = keepProperGts(image, numClasses);
@@ -60,7 +54,12 @@ export function anchorTargets(anchors: Float32Array, validFlags: Uint8Array, ima
       ignoreIofThr: assigner.crowdIofThr,
     },
   );
-  const out: AnchorTargets = { labels: new Int32Array(t), deltas: new Float32Array(4 * t), matchedBoxes: new Float32Array(4 * t), numPositives: 0 };
+  const out: AnchorTargets = {
+    labels: new Int32Array(t),
+    deltas: new Float32Array(4 * t),
+    matchedBoxes: new Float32Array(4 * t),
+    numPositives: 0,
+  };
   const positives: number[] = [];
   for (let i = 0; i < t; i++) {
     const g = assign.gtIndex[i];
@@ -107,7 +106,9 @@ export function batchTargets(
   images: readonly ImageAnnotations[],
   options: TargetOptions,
 ): BatchTargets {
-  const perImage = images.map((image) => anchorTargets(anchorSet.anchors, generator.validFlags(anchorSet.featureSizes, image.validShape), image, options));
+  const perImage = images.map((image) =>
+    anchorTargets(anchorSet.anchors, generator.validFlags(anchorSet.featureSizes, image.validShape), image, options),
+  );
   const t = anchorSet.anchors.length / 4;
   const labels = new Int32Array(t * images.length);
   const deltas = new Float32Array(4 * t * images.length);
@@ -137,11 +138,13 @@ export function classTargets(labels: Int32Array, numClasses: number): Int8Array 
 
 function keepProperGts(image: ImageAnnotations, numClasses: number): { boxes: Float64Array; labels: Int32Array } {
   const n = image.labels.length;
-  if (image.boxes.length !== 4 * n) throw new RangeError(`anchorTargets: ${image.boxes.length / 4} boxes but ${n} labels`);
+  if (image.boxes.length !== 4 * n)
+    throw new RangeError(`anchorTargets: ${image.boxes.length / 4} boxes but ${n} labels`);
   const keep: number[] = [];
   for (let g = 0; g < n; g++) {
     const label = image.labels[g];
-    if (!Number.isInteger(label) || label < 0 || label >= numClasses) throw new RangeError(`anchorTargets: GT ${g} has label ${label}, expected an integer in [0, ${numClasses})`);
+    if (!Number.isInteger(label) || label < 0 || label >= numClasses)
+      throw new RangeError(`anchorTargets: GT ${g} has label ${label}, expected an integer in [0, ${numClasses})`);
     const b = 4 * g;
     if (image.boxes[b + 2] > image.boxes[b] && image.boxes[b + 3] > image.boxes[b + 1]) keep.push(g);
   }

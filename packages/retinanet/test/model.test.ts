@@ -16,7 +16,11 @@ describe('RetinaNet model', () => {
     const out = { l: o.logits.shape, d: o.deltas.shape, f: o.featureSizes };
     tf.dispose([images, o.logits, o.deltas]);
     const t = (16 * 16 + 8 * 8 + 4 * 4) * perLocation;
-    expect(out.f).toEqual([[16, 16], [8, 8], [4, 4]]);
+    expect(out.f).toEqual([
+      [16, 16],
+      [8, 8],
+      [4, 4],
+    ]);
     expect(out.l).toEqual([2, t, 6]);
     expect(out.d).toEqual([2, t, 4]);
     expect(model.anchors(128, 128).anchors.length).toBe(4 * t);
@@ -46,7 +50,10 @@ describe('RetinaNet model', () => {
     for (let o = 0; o < a * 4; o++) w[(1 * 3 + 1) * cin * a * 4 + 0 * a * 4 + o] = 1; // HWIO centre tap, input channel 0
     reg.weight.variable.assign(tf.tensor4d(w, [3, 3, cin, a * 4]));
     reg.bias!.variable.assign(tf.tensor1d(Array.from({ length: a * 4 }, (_, o) => 1000 * Math.floor(o / 4))));
-    const sizes = [[4, 4], [2, 2]] as const;
+    const sizes = [
+      [4, 4],
+      [2, 2],
+    ] as const;
     const features = sizes.map(([h, wd], l) =>
       tf.tidy(() => {
         const v = new Float32Array(h * wd * cin);
@@ -57,7 +64,9 @@ describe('RetinaNet model', () => {
     const deltas = model.head.forward(features).deltas.arraySync()[0];
     let t = 0;
     sizes.forEach(([h, wd], l) => {
-      for (let y = 0; y < h; y++) for (let x = 0; x < wd; x++) for (let k = 0; k < a; k++, t++) expect(deltas[t]).toEqual(Array(4).fill(100 * l + 10 * y + x + 1000 * k));
+      for (let y = 0; y < h; y++)
+        for (let x = 0; x < wd; x++)
+          for (let k = 0; k < a; k++, t++) expect(deltas[t]).toEqual(Array(4).fill(100 * l + 10 * y + x + 1000 * k));
     });
     expect(t).toBe(deltas.length);
     model.dispose();

@@ -18,14 +18,38 @@ const options = (crowdIofThr = 0.5): TargetOptions => ({
 const gts = { boxes: [0, 0, 10, 10, 100, 100, 104, 104], labels: [2, 0] };
 // Anchors, with their IoU to GT 0 (or their role):
 const anchors = new Float32Array([
-  0, 0, 10, 10, //      0: IoU 1 → positive, class 2, zero deltas
-  1, 0, 11, 10, //      1: IoU 90/110 = 0.818 → positive, dx = (5 − 6)/10/0.1 = −1
-  3.8, 0, 13.8, 10, //  2: IoU 62/138 = 0.449 → ignore band (−1)
-  5.4, 0, 15.4, 10, //  3: IoU 46/154 = 0.299 → negative (C)
-  50, 50, 60, 60, //    4: IoU 0 → negative
-  0, 0, 10, 10, //      5: IoU 1 but padding (valid flag 0) → ignored
-  98, 98, 108, 108, //  6: IoU 0.16 with GT 1, its best anchor → low-quality positive, class 0
-  205, 205, 215, 215, //7: inside the crowd region → ignored (IoF 1 > 0.5)
+  0,
+  0,
+  10,
+  10, //      0: IoU 1 → positive, class 2, zero deltas
+  1,
+  0,
+  11,
+  10, //      1: IoU 90/110 = 0.818 → positive, dx = (5 − 6)/10/0.1 = −1
+  3.8,
+  0,
+  13.8,
+  10, //  2: IoU 62/138 = 0.449 → ignore band (−1)
+  5.4,
+  0,
+  15.4,
+  10, //  3: IoU 46/154 = 0.299 → negative (C)
+  50,
+  50,
+  60,
+  60, //    4: IoU 0 → negative
+  0,
+  0,
+  10,
+  10, //      5: IoU 1 but padding (valid flag 0) → ignored
+  98,
+  98,
+  108,
+  108, //  6: IoU 0.16 with GT 1, its best anchor → low-quality positive, class 0
+  205,
+  205,
+  215,
+  215, //7: inside the crowd region → ignored (IoF 1 > 0.5)
 ]);
 const valid = new Uint8Array([1, 1, 1, 1, 1, 0, 1, 1]);
 const crowdBoxes = [200, 200, 260, 260];
@@ -54,7 +78,12 @@ describe('RetinaNet targets', () => {
   });
 
   it('drops zero-area GTs instead of letting them claim every anchor', () => {
-    const t = anchorTargets(anchors, valid, { boxes: [...gts.boxes, 30, 30, 30, 40], labels: [...gts.labels, 1], validShape: [300, 300] }, options());
+    const t = anchorTargets(
+      anchors,
+      valid,
+      { boxes: [...gts.boxes, 30, 30, 30, 40], labels: [...gts.labels, 1], validShape: [300, 300] },
+      options(),
+    );
     expect(Array.from(t.labels)).toEqual([2, 2, -1, C, C, -1, 0, C]);
   });
 
@@ -65,7 +94,9 @@ describe('RetinaNet targets', () => {
   });
 
   it('rejects labels outside [0, C)', () => {
-    expect(() => anchorTargets(anchors, valid, { boxes: [0, 0, 5, 5], labels: [3], validShape: [300, 300] }, options())).toThrow(/label 3, expected an integer in \[0, 3\)/);
+    expect(() =>
+      anchorTargets(anchors, valid, { boxes: [0, 0, 5, 5], labels: [3], validShape: [300, 300] }, options()),
+    ).toThrow(/label 3, expected an integer in \[0, 3\)/);
   });
 
   it('ignores anchors of padded locations per image of a batch', () => {

@@ -22,7 +22,11 @@ import { createLocalRunner } from '../src/runners/index.js';
 import { calibrateBlocks } from './busy-work.js';
 
 const { values } = parseArgs({
-  options: { jobs: { type: 'string', default: '8' }, 'job-ms': { type: 'string', default: '2000' }, reps: { type: 'string', default: '2' } },
+  options: {
+    jobs: { type: 'string', default: '8' },
+    'job-ms': { type: 'string', default: '2000' },
+    reps: { type: 'string', default: '2' },
+  },
 });
 const jobCount = Number(values.jobs);
 const jobMs = Number(values['job-ms']);
@@ -112,14 +116,27 @@ const bare = [
 ];
 const bareRatio = bare[1].seconds / bare[0].seconds;
 
-console.log(`local runner, ${jobCount} jobs × ${blocks} work blocks (~${jobMs} ms each on one core), ${os.cpus().length} CPUs, median of ${reps}`);
-console.log('| workers | round time (s) | ratio to 1 worker | mean job time (s) | bare processes, same work (s) | bare ratio |');
+console.log(
+  `local runner, ${jobCount} jobs × ${blocks} work blocks (~${jobMs} ms each on one core), ${os.cpus().length} CPUs, median of ${reps}`,
+);
+console.log(
+  '| workers | round time (s) | ratio to 1 worker | mean job time (s) | bare processes, same work (s) | bare ratio |',
+);
 console.log('| ---: | ---: | ---: | ---: | ---: | ---: |');
 for (const [i, r] of results.entries()) {
-  const cells = [r.workers, r.seconds.toFixed(2), (r.seconds / results[0].seconds).toFixed(3), r.meanJobSeconds.toFixed(2), bare[i].seconds.toFixed(2), (bare[i].seconds / bare[0].seconds).toFixed(3)];
+  const cells = [
+    r.workers,
+    r.seconds.toFixed(2),
+    (r.seconds / results[0].seconds).toFixed(3),
+    r.meanJobSeconds.toFixed(2),
+    bare[i].seconds.toFixed(2),
+    (bare[i].seconds / bare[0].seconds).toFixed(3),
+  ];
   console.log(`| ${cells.join(' | ')} |`);
 }
-console.log(`target ≤ 0.6: ${ratio <= 0.6 ? 'met' : 'NOT met'}; runner ratio ÷ bare ratio: ${(ratio / bareRatio).toFixed(3)}`);
+console.log(
+  `target ≤ 0.6: ${ratio <= 0.6 ? 'met' : 'NOT met'}; runner ratio ÷ bare ratio: ${(ratio / bareRatio).toFixed(3)}`,
+);
 console.log(`load before: ${loadBefore}; after: ${loadAfter}`);
 
 await atomicWriteJson(resultsFile, {
@@ -127,7 +144,12 @@ await atomicWriteJson(resultsFile, {
   command: `pnpm exec tsx packages/search/bench/runner-scaling.ts --jobs ${jobCount} --job-ms ${jobMs} --reps ${reps}`,
   date: new Date().toISOString(),
   machine: { cpus: os.cpus().length, cpuModel: os.cpus()[0]?.model, node: process.version },
-  workload: { jobs: jobCount, blocksPerJob: blocks, calibratedMsPerJob: jobMs, kind: 'fixed CPU work per job (bench/busy-work.ts), in local-runner worker processes' },
+  workload: {
+    jobs: jobCount,
+    blocksPerJob: blocks,
+    calibratedMsPerJob: jobMs,
+    kind: 'fixed CPU work per job (bench/busy-work.ts), in local-runner worker processes',
+  },
   reps,
   results,
   ratio2to1: ratio,

@@ -23,7 +23,13 @@ export function createAdamState(size: number): AdamState {
  * Mutates `state`; returns the new parameters. With lr = 0 the parameters stay put but the
  * moments and the step count still advance (the first PPO step, spec §7.3).
  */
-export function adamStep(params: readonly number[], grad: readonly number[], state: AdamState, lr: number, s: AdamSettings): number[] {
+export function adamStep(
+  params: readonly number[],
+  grad: readonly number[],
+  state: AdamState,
+  lr: number,
+  s: AdamSettings,
+): number[] {
   state.step += 1;
   const bias1 = 1 - s.beta1 ** state.step;
   const bias2Sqrt = Math.sqrt(1 - s.beta2 ** state.step);

@@ -75,7 +75,11 @@ export interface ProxyRunner {
    * (a crashed or lost worker) are retried with the same job; only the task's own failures
    * become `failed` outcomes.
    */
-  run(jobs: readonly ProxyJob[], onOutcome: (outcome: ProxyOutcome) => Promise<void>, onProgress?: (progress: ProxyProgress) => void): Promise<void>;
+  run(
+    jobs: readonly ProxyJob[],
+    onOutcome: (outcome: ProxyOutcome) => Promise<void>,
+    onProgress?: (progress: ProxyProgress) => void,
+  ): Promise<void>;
   /** Stops workers and releases connections. */
   close(): Promise<void>;
 }

@@ -27,6 +27,7 @@ export { nextSigma, scheduledSigma, drawThetas } from './policy.js';
 export { proxySeed } from './rng.js';
 export {
   RETINANET_SPACE,
+  searchSpaceFor,
   FASTER_RCNN_SPACE,
   SEARCH_SPACES,
   getSearchSpace,
@@ -40,7 +41,13 @@ export {
   type HeadSlice,
   type PapFunctionName,
 } from './search-space.js';
-export { SEARCHED_LOSS, thetaToLossParams, lossParamsToTheta, type PapLossParams, type PapHeadParams } from './loss-params.js';
+export {
+  SEARCHED_LOSS,
+  thetaToLossParams,
+  lossParamsToTheta,
+  type PapLossParams,
+  type PapHeadParams,
+} from './loss-params.js';
 export {
   STATE_FILE,
   STATE_FORMAT,
@@ -57,7 +64,15 @@ export {
   type RoundRecord,
   type RewardStats,
 } from './state.js';
-export { ROUNDS_FILE, FINAL_PARAMS_FILE, roundLine, writeRoundsFile, finalParams, writeFinalParams, type RoundLine } from './outputs.js';
+export {
+  ROUNDS_FILE,
+  FINAL_PARAMS_FILE,
+  roundLine,
+  writeRoundsFile,
+  finalParams,
+  writeFinalParams,
+  type RoundLine,
+} from './outputs.js';
 export {
   DEFAULT_ROUNDS,
   DEFAULT_SAMPLES,

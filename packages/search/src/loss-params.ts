@@ -33,17 +33,27 @@ export interface PapLossParams {
  * thetaToLossParams(RETINANET_SPACE, initialMu(RETINANET_SPACE));
  * // { loss: 'param-ap', ctrlPoints: [[0,0, .2,.2, .4,.4, .59998,.59998, .79999,.79999, 1,1], ...], gradScale: 1 }
  */
-export function thetaToLossParams(space: SearchSpace, theta: readonly number[], meta?: Record<string, unknown>): PapLossParams {
+export function thetaToLossParams(
+  space: SearchSpace,
+  theta: readonly number[],
+  meta?: Record<string, unknown>,
+): PapLossParams {
   const layout = spaceLayout(space);
-  if (theta.length !== layout.dims) throw new UserError(`θ has ${theta.length} numbers, but search space '${space.name}' has ${layout.dims}`);
+  if (theta.length !== layout.dims)
+    throw new UserError(`θ has ${theta.length} numbers, but search space '${space.name}' has ${layout.dims}`);
   const perHead = layout.heads.map((slice): PapHeadParams => ({
-    ctrlPoints: slice.functionOffsets.map((start) => thetaToCtrlPoints(theta.slice(start, start + space.paramsPerFunction))),
+    ctrlPoints: slice.functionOffsets.map((start) =>
+      thetaToCtrlPoints(theta.slice(start, start + space.paramsPerFunction)),
+    ),
     gradScale: gradScaleFromTheta(theta[slice.gradScaleIndex]),
   }));
   const params: PapLossParams =
     layout.heads.length === 1 && layout.heads[0].head.kind === null
       ? { loss: SEARCHED_LOSS, ...perHead[0] }
-      : { loss: SEARCHED_LOSS, heads: Object.fromEntries(layout.heads.map((slice, h) => [slice.head.kind as string, perHead[h]])) };
+      : {
+          loss: SEARCHED_LOSS,
+          heads: Object.fromEntries(layout.heads.map((slice, h) => [slice.head.kind as string, perHead[h]])),
+        };
   if (meta !== undefined) params.meta = meta;
   return params;
 }
@@ -63,23 +73,29 @@ export function lossParamsToTheta(space: SearchSpace, params: unknown, source = 
     const values = kind === null ? top : asRecord(asRecord(top['heads'], `${source}: heads`)[kind], where);
     const rows = values['ctrlPoints'];
     if (!Array.isArray(rows) || rows.length !== slice.functionOffsets.length) {
-      throw new UserError(`${where}: expected ctrlPoints with ${slice.functionOffsets.length} rows [${slice.head.functions.join(', ')}]`);
+      throw new UserError(
+        `${where}: expected ctrlPoints with ${slice.functionOffsets.length} rows [${slice.head.functions.join(', ')}]`,
+      );
     }
     slice.functionOffsets.forEach((start, f) => {
       const fnTheta = ctrlPointsToTheta(rows[f] as number[], `${where}: ctrlPoints[${f}] (${slice.head.functions[f]})`);
       if (fnTheta.length !== space.paramsPerFunction) {
-        throw new UserError(`${where}: ctrlPoints[${f}] has ${fnTheta.length / 2} interior points; space '${space.name}' has ${space.paramsPerFunction / 2}`);
+        throw new UserError(
+          `${where}: ctrlPoints[${f}] has ${fnTheta.length / 2} interior points; space '${space.name}' has ${space.paramsPerFunction / 2}`,
+        );
       }
       fnTheta.forEach((v, i) => (theta[start + i] = v));
     });
     const w = values['gradScale'];
-    if (typeof w !== 'number' || !(w >= 0.1 && w <= 10)) throw new UserError(`${where}: gradScale must be a number in [0.1, 10] (the searched range), got ${String(w)}`);
+    if (typeof w !== 'number' || !(w >= 0.1 && w <= 10))
+      throw new UserError(`${where}: gradScale must be a number in [0.1, 10] (the searched range), got ${String(w)}`);
     theta[slice.gradScaleIndex] = thetaFromGradScale(w);
   }
   return theta;
 }
 
 function asRecord(value: unknown, where: string): Record<string, unknown> {
-  if (value === null || typeof value !== 'object' || Array.isArray(value)) throw new UserError(`${where}: expected a JSON object`);
+  if (value === null || typeof value !== 'object' || Array.isArray(value))
+    throw new UserError(`${where}: expected a JSON object`);
   return value as Record<string, unknown>;
 }

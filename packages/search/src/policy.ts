@@ -1,4 +1,4 @@
-import type { Rng } from '@apdet/data';
+import type { Rng } from '@apdet/rng';
 import { sampleTruncatedNormal, sigmoid } from './truncated-normal.js';
 
 /**

@@ -17,16 +17,29 @@ export interface PpoSettings {
   adamEps: number;
 }
 
-export const DEFAULT_PPO: Readonly<PpoSettings> = { steps: 100, lr: 0.01, warmupSteps: 30, clipEps: 0.1, beta1: 0.9, beta2: 0.999, adamEps: 1e-8 };
+export const DEFAULT_PPO: Readonly<PpoSettings> = {
+  steps: 100,
+  lr: 0.01,
+  warmupSteps: 30,
+  clipEps: 0.1,
+  beta1: 0.9,
+  beta2: 0.999,
+  adamEps: 1e-8,
+};
 
 /**
  * The LambdaLR multiplier at inner step `it` (spec §7.3, O21): it/W for it ≤ W, then
  * 1 − (it − W)/(steps − W). LambdaLR applies λ(0) = 0 at construction, so the first step is a
  * no-op on mu_x (Adam's moments still take its gradient); λ(99) = 1/70 with the defaults.
  */
-export function ppoLrMultiplier(it: number, settings: Pick<PpoSettings, 'steps' | 'warmupSteps'> = DEFAULT_PPO): number {
+export function ppoLrMultiplier(
+  it: number,
+  settings: Pick<PpoSettings, 'steps' | 'warmupSteps'> = DEFAULT_PPO,
+): number {
   const e = it % settings.steps;
-  return e <= settings.warmupSteps ? e / settings.warmupSteps : 1 - (e - settings.warmupSteps) / (settings.steps - settings.warmupSteps);
+  return e <= settings.warmupSteps
+    ? e / settings.warmupSteps
+    : 1 - (e - settings.warmupSteps) / (settings.steps - settings.warmupSteps);
 }
 
 /** A round's data for the update: θ samples [N][D], raw rewards [N], and σ before/after the schedule step. */
@@ -44,7 +57,11 @@ export function advantages(rewards: readonly number[]): number[] {
 }
 
 /** logp_old[n][d] = log p(θ[n][d] | sigmoid(muX), σ_old), the constant reference of the ratios. */
-export function logProbTable(thetas: readonly (readonly number[])[], muX: readonly number[], sigma: readonly number[]): number[][] {
+export function logProbTable(
+  thetas: readonly (readonly number[])[],
+  muX: readonly number[],
+  sigma: readonly number[],
+): number[][] {
   const mu = muX.map(sigmoid);
   return thetas.map((row) => row.map((x, d) => truncatedNormalLogProb(x, mu[d], sigma[d])));
 }
@@ -137,7 +154,11 @@ export interface PpoUpdateResult {
  * optimizer and scheduler in each `argmax` call). σ is not learned; the ratios compare the new
  * policy at σ_new with the old at σ_old, so r ≠ 1 at the first step even though mu_x is unchanged.
  */
-export function ppoUpdate(muX0: readonly number[], batch: PpoBatch, settings: PpoSettings = DEFAULT_PPO): PpoUpdateResult {
+export function ppoUpdate(
+  muX0: readonly number[],
+  batch: PpoBatch,
+  settings: PpoSettings = DEFAULT_PPO,
+): PpoUpdateResult {
   const logpOld = logProbTable(batch.thetas, muX0, batch.sigmaOld);
   const adv = advantages(batch.rewards);
   const adamSettings: AdamSettings = { beta1: settings.beta1, beta2: settings.beta2, eps: settings.adamEps };

@@ -5,7 +5,7 @@ import { thetaToLossParams, type PapLossParams } from './loss-params.js';
 import { writeFinalParams, writeRoundsFile } from './outputs.js';
 import { drawThetas, nextSigma } from './policy.js';
 import { DEFAULT_PPO, ppoUpdate, type PpoSettings } from './ppo.js';
-import { Rng } from '@apdet/data';
+import { Rng } from '@apdet/rng';
 import { proxySeed } from './rng.js';
 import { RETINANET_SPACE, initialMu, spaceDims, validateSearchSpace, type SearchSpace } from './search-space.js';
 import {
@@ -100,7 +100,8 @@ export function resolveSearchSettings(options: Omit<RunSearchOptions, 'out' | 'r
   positiveInt('samples', settings.samples);
   positiveInt('ppo.steps', settings.ppo.steps);
   if (!Number.isSafeInteger(settings.seed)) throw new UserError(`seed must be an integer, got ${settings.seed}`);
-  if (!(settings.sigma0 > 0 && Number.isFinite(settings.sigma0))) throw new UserError(`sigma0 must be a positive number, got ${settings.sigma0}`);
+  if (!(settings.sigma0 > 0 && Number.isFinite(settings.sigma0)))
+    throw new UserError(`sigma0 must be a positive number, got ${settings.sigma0}`);
   const dims = spaceDims(space);
   if (settings.muInit.length !== dims || !settings.muInit.every((m) => m > 0 && m < 1)) {
     throw new UserError(`muInit must hold ${dims} numbers in (0, 1) for search space '${space.name}'`);
@@ -123,7 +124,9 @@ export function resolveSearchSettings(options: Omit<RunSearchOptions, 'out' | 'r
 export async function runSearch(options: RunSearchOptions): Promise<SearchResult> {
   const dir = options.out;
   const log = options.log ?? (() => {});
-  const state = options.resume ? await resumeState(dir, options, log) : await startState(dir, resolveSearchSettings(options), options.task ?? {}, log);
+  const state = options.resume
+    ? await resumeState(dir, options, log)
+    : await startState(dir, resolveSearchSettings(options), options.task ?? {}, log);
   const settings = state.settings;
   if (state.completed) {
     log(`search in ${dir} is already complete (${state.round}/${settings.rounds} rounds); nothing to do`);
@@ -138,9 +141,16 @@ export async function runSearch(options: RunSearchOptions): Promise<SearchResult
   return { state, finalParams: await writeFinalParams(dir, state), roundsRun, alreadyComplete: false };
 }
 
-async function startState(dir: string, settings: SearchSettings, task: Record<string, unknown>, log: (line: string) => void): Promise<SearchState> {
+async function startState(
+  dir: string,
+  settings: SearchSettings,
+  task: Record<string, unknown>,
+  log: (line: string) => void,
+): Promise<SearchState> {
   if (hasSearchState(dir)) {
-    throw new UserError(`${dir} already holds a search (${stateFile(dir)}); resume it with --resume ${dir} or choose another output folder`);
+    throw new UserError(
+      `${dir} already holds a search (${stateFile(dir)}); resume it with --resume ${dir} or choose another output folder`,
+    );
   }
   await mkdir(dir, { recursive: true });
   const muX = settings.muInit.map(logit);
@@ -164,7 +174,9 @@ async function startState(dir: string, settings: SearchSettings, task: Record<st
   await saveSearchState(dir, state);
   await writeRoundsFile(dir, state);
   await writeFinalParams(dir, state);
-  log(`search in ${dir}: space '${settings.space.name}' (${muX.length} dims), ${settings.rounds} rounds × ${settings.samples} samples, seed ${settings.seed}`);
+  log(
+    `search in ${dir}: space '${settings.space.name}' (${muX.length} dims), ${settings.rounds} rounds × ${settings.samples} samples, seed ${settings.seed}`,
+  );
   return state;
 }
 
@@ -188,11 +200,15 @@ async function resumeState(dir: string, options: RunSearchOptions, log: (line: s
   assertSameSettings(stored, requested, stateFile(dir));
   const task = options.task;
   if (task !== undefined && JSON.stringify(task) !== JSON.stringify(state.task)) {
-    log(`warning: the task settings differ from those the search started with; using the stored ones (${JSON.stringify(state.task)})`);
+    log(
+      `warning: the task settings differ from those the search started with; using the stored ones (${JSON.stringify(state.task)})`,
+    );
   }
   if (!state.completed) {
     const done = state.current?.outcomes.filter((o) => o !== null).length ?? 0;
-    log(`resuming ${dir} at round ${state.round + 1}/${stored.rounds} (${done}/${stored.samples} samples of it recorded)`);
+    log(
+      `resuming ${dir} at round ${state.round + 1}/${stored.rounds} (${done}/${stored.samples} samples of it recorded)`,
+    );
   }
   return state;
 }
@@ -232,14 +248,21 @@ export function proxyJobFor(state: SearchState, n: number): ProxyJob {
   };
 }
 
-async function runRound(dir: string, state: SearchState, options: RunSearchOptions, log: (line: string) => void): Promise<void> {
+async function runRound(
+  dir: string,
+  state: SearchState,
+  options: RunSearchOptions,
+  log: (line: string) => void,
+): Promise<void> {
   const { rounds, samples } = state.settings;
   const current = await beginRound(dir, state);
   const segmentStart = performance.now();
   const wallBefore = current.wallSeconds;
   const jobs = current.outcomes.flatMap((o, n) => (o === null ? [proxyJobFor(state, n)] : []));
   const indexByKey = new Map(jobs.map((job) => [job.key, job.sample]));
-  log(`round ${current.round + 1}/${rounds}: σ = ${formatNumber(current.sigma[0])}, ${jobs.length} of ${samples} samples to train`);
+  log(
+    `round ${current.round + 1}/${rounds}: σ = ${formatNumber(current.sigma[0])}, ${jobs.length} of ${samples} samples to train`,
+  );
   const serial = createSerial();
   const onOutcome = (outcome: ProxyOutcome) =>
     serial(async () => {
@@ -256,13 +279,18 @@ async function runRound(dir: string, state: SearchState, options: RunSearchOptio
     });
   if (jobs.length > 0) await options.runner.run(jobs, onOutcome, options.onProgress);
   const missing = current.outcomes.flatMap((o, n) => (o === null ? [`r${current.round}-s${n}`] : []));
-  if (missing.length > 0) throw new Error(`runner '${options.runner.name}' finished round ${current.round} without outcomes for ${missing.join(', ')}`);
+  if (missing.length > 0)
+    throw new Error(
+      `runner '${options.runner.name}' finished round ${current.round} without outcomes for ${missing.join(', ')}`,
+    );
   const record = finishRound(state, current, wallBefore + (performance.now() - segmentStart) / 1000);
   await saveSearchState(dir, state);
   await writeRoundsFile(dir, state);
   await writeFinalParams(dir, state);
   const r = record.rewards;
-  log(`round ${record.round + 1}/${rounds} done: reward mean ${formatNumber(r.mean)} ± ${formatNumber(r.std)} (min ${formatNumber(r.min)}, max ${formatNumber(r.max)}), ${record.failed} failed, ${record.wallSeconds.toFixed(1)} s`);
+  log(
+    `round ${record.round + 1}/${rounds} done: reward mean ${formatNumber(r.mean)} ± ${formatNumber(r.std)} (min ${formatNumber(r.min)}, max ${formatNumber(r.max)}), ${record.failed} failed, ${record.wallSeconds.toFixed(1)} s`,
+  );
   await options.onRound?.(record, state);
 }
 
@@ -271,7 +299,11 @@ function finishRound(state: SearchState, current: RoundInProgress, wallSeconds: 
   const samples = current.outcomes as SampleRecord[];
   const rewards = samples.map((s) => s.reward);
   const sigmaNext = nextSigma(current.sigma, current.round, state.settings.rounds);
-  const update = ppoUpdate(state.muX, { thetas: current.thetas, rewards, sigmaOld: current.sigma, sigmaNew: sigmaNext }, state.settings.ppo);
+  const update = ppoUpdate(
+    state.muX,
+    { thetas: current.thetas, rewards, sigmaOld: current.sigma, sigmaNew: sigmaNext },
+    state.settings.ppo,
+  );
   const muAfter = update.muX.map(sigmoid);
   const record: RoundRecord = {
     round: current.round,
@@ -286,7 +318,11 @@ function finishRound(state: SearchState, current: RoundInProgress, wallSeconds: 
     failed: samples.filter((s) => s.failed).length,
     trainSeconds: samples.reduce((t, s) => t + s.seconds, 0),
     wallSeconds,
-    ppo: { objectiveFirst: update.objectiveFirst, objectiveLast: update.objectiveLast, skippedSteps: update.skippedSteps },
+    ppo: {
+      objectiveFirst: update.objectiveFirst,
+      objectiveLast: update.objectiveLast,
+      skippedSteps: update.skippedSteps,
+    },
   };
   state.history.push(record);
   state.round += 1;
@@ -301,8 +337,14 @@ function finishRound(state: SearchState, current: RoundInProgress, wallSeconds: 
 /** An outcome as stored; a non-finite reward counts as a failed sample with reward 0. */
 function sampleRecord(outcome: ProxyOutcome): SampleRecord {
   const finite = Number.isFinite(outcome.reward);
-  const record: SampleRecord = { reward: finite ? outcome.reward : 0, failed: outcome.failed || !finite, seconds: outcome.seconds };
-  const reason = finite ? outcome.reason : `non-finite reward ${outcome.reward}${outcome.reason ? `; ${outcome.reason}` : ''}`;
+  const record: SampleRecord = {
+    reward: finite ? outcome.reward : 0,
+    failed: outcome.failed || !finite,
+    seconds: outcome.seconds,
+  };
+  const reason = finite
+    ? outcome.reason
+    : `non-finite reward ${outcome.reward}${outcome.reason ? `; ${outcome.reason}` : ''}`;
   if (reason !== undefined) record.reason = reason;
   if (outcome.worker !== undefined) record.worker = outcome.worker;
   if (outcome.attempt !== undefined) record.attempt = outcome.attempt;

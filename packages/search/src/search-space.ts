@@ -29,7 +29,11 @@ export interface SearchSpace {
 
 const ALL_FUNCTIONS: readonly PapFunctionName[] = PAP_FUNCTION_ORDER;
 
-export const RETINANET_SPACE: SearchSpace = { name: 'retinanet', heads: [{ kind: null, functions: ALL_FUNCTIONS }], paramsPerFunction: 8 };
+export const RETINANET_SPACE: SearchSpace = {
+  name: 'retinanet',
+  heads: [{ kind: null, functions: ALL_FUNCTIONS }],
+  paramsPerFunction: 8,
+};
 
 export const FASTER_RCNN_SPACE: SearchSpace = {
   name: 'faster-rcnn',
@@ -40,12 +44,31 @@ export const FASTER_RCNN_SPACE: SearchSpace = {
   paramsPerFunction: 8,
 };
 
-export const SEARCH_SPACES: Readonly<Record<string, SearchSpace>> = { retinanet: RETINANET_SPACE, 'faster-rcnn': FASTER_RCNN_SPACE };
+export const SEARCH_SPACES: Readonly<Record<string, SearchSpace>> = {
+  retinanet: RETINANET_SPACE,
+  'faster-rcnn': FASTER_RCNN_SPACE,
+};
+
+/**
+ * The space of a detector's searched heads (`DetectorSpec.search.heads`): every function of
+ * every head with 8 numbers each (2 interior points, as the released configs), then one gradient
+ * scale per head. A single head's values go to the top-level `--loss-params` fields, several
+ * heads' to `heads.<kind>`. For RetinaNet's one head this is {@link RETINANET_SPACE}.
+ *
+ * @example
+ * const space = searchSpaceFor('faster-rcnn', ['rpn', 'roi']);   // 82 dims
+ */
+export function searchSpaceFor(name: string, heads: readonly HeadKind[]): SearchSpace {
+  if (heads.length === 0) throw new UserError(`search space '${name}': a detector without searched heads`);
+  const kinds = heads.length === 1 ? [null] : heads;
+  return { name, heads: kinds.map((kind) => ({ kind, functions: ALL_FUNCTIONS })), paramsPerFunction: 8 };
+}
 
 /** A built-in space by name; the error lists the names. */
 export function getSearchSpace(name: string): SearchSpace {
   const space = SEARCH_SPACES[name];
-  if (space === undefined) throw new UserError(`unknown search space '${name}'; expected one of: ${Object.keys(SEARCH_SPACES).join(', ')}`);
+  if (space === undefined)
+    throw new UserError(`unknown search space '${name}'; expected one of: ${Object.keys(SEARCH_SPACES).join(', ')}`);
   return space;
 }
 
@@ -106,13 +129,19 @@ export function validateSearchSpace(space: SearchSpace, where = 'search space'):
   if (typeof space?.name !== 'string' || !Array.isArray(space.heads) || space.heads.length === 0) {
     throw new UserError(`${where}: expected { name, heads: [...], paramsPerFunction }`);
   }
-  if (![4, 8, 12].includes(space.paramsPerFunction)) throw new UserError(`${where}: paramsPerFunction must be 4, 8 or 12, got ${space.paramsPerFunction}`);
-  const kinds = space.heads.map((h) => h.kind);
-  if (kinds.includes(null) && kinds.length > 1) throw new UserError(`${where}: a head with kind null (every head) must be the only head`);
-  space.heads.forEach((head, h) => {
+  if (![4, 8, 12].includes(space.paramsPerFunction))
+    throw new UserError(`${where}: paramsPerFunction must be 4, 8 or 12, got ${space.paramsPerFunction}`);
+  // Array.isArray above narrows a readonly array to any[]: read the heads through their type.
+  const heads: readonly SearchHead[] = space.heads;
+  const kinds = heads.map((h) => h.kind);
+  if (kinds.includes(null) && kinds.length > 1)
+    throw new UserError(`${where}: a head with kind null (every head) must be the only head`);
+  heads.forEach((head, h) => {
     const fns = head.functions;
     if (!Array.isArray(fns) || (fns.length !== 4 && fns.length !== 5) || fns.some((f, i) => f !== ALL_FUNCTIONS[i])) {
-      throw new UserError(`${where}: head ${h}: functions must be [${ALL_FUNCTIONS.slice(0, 4).join(', ')}] or [${ALL_FUNCTIONS.join(', ')}] (the loss's row order)`);
+      throw new UserError(
+        `${where}: head ${h}: functions must be [${ALL_FUNCTIONS.slice(0, 4).join(', ')}] or [${ALL_FUNCTIONS.join(', ')}] (the loss's row order)`,
+      );
     }
   });
 }

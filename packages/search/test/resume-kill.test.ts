@@ -18,9 +18,15 @@ afterAll(() => rmSync(root, { recursive: true, force: true }));
  * Runs the search child; when `killOn` is given, SIGKILLs it as soon as it reports that outcome
  * persisted (other jobs are then in flight). Resolves with the exit code / signal.
  */
-function runChild(args: string[], killOn?: string): Promise<{ code: number | null; signal: NodeJS.Signals | null; stdout: string }> {
+function runChild(
+  args: string[],
+  killOn?: string,
+): Promise<{ code: number | null; signal: NodeJS.Signals | null; stdout: string }> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', CHILD, ...args], { cwd: PACKAGE_ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, ['--import', 'tsx', CHILD, ...args], {
+      cwd: PACKAGE_ROOT,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (chunk: Buffer) => {
@@ -29,7 +35,11 @@ function runChild(args: string[], killOn?: string): Promise<{ code: number | nul
     });
     child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
     child.on('error', reject);
-    child.on('exit', (code, signal) => (code !== 0 && signal === null ? reject(new Error(`child exited ${code}: ${stderr}`)) : resolve({ code, signal, stdout })));
+    child.on('exit', (code, signal) =>
+      code !== 0 && signal === null
+        ? reject(new Error(`child exited ${code}: ${stderr}`))
+        : resolve({ code, signal, stdout }),
+    );
   });
 }
 
@@ -59,16 +69,29 @@ describe('SIGKILL mid-round and --resume (issue [G] acceptance)', () => {
     const finished1 = lines(log('finished-1'));
     const finished2 = lines(log('finished-2'));
     const all = [...finished1, ...finished2].sort();
-    const expected = Array.from({ length: KILL_TEST_SEARCH.rounds * KILL_TEST_SEARCH.samples }, (_, i) => `r${Math.floor(i / KILL_TEST_SEARCH.samples)}-s${i % KILL_TEST_SEARCH.samples}`).sort();
+    const expected = Array.from(
+      { length: KILL_TEST_SEARCH.rounds * KILL_TEST_SEARCH.samples },
+      (_, i) => `r${Math.floor(i / KILL_TEST_SEARCH.samples)}-s${i % KILL_TEST_SEARCH.samples}`,
+    ).sort();
     expect(all).toEqual(expected);
     expect(lines(log('started-2')).filter((key) => finished1.includes(key))).toEqual([]);
     // The resumed process retrained exactly the round-1 samples the kill had left unrecorded.
-    expect(lines(log('started-2')).filter((k) => k.startsWith('r1-')).sort()).toEqual(
-      Array.from({ length: KILL_TEST_SEARCH.samples }, (_, n) => `r1-s${n}`).filter((k) => !recordedAtKill.includes(k)).sort(),
+    expect(
+      lines(log('started-2'))
+        .filter((k) => k.startsWith('r1-'))
+        .sort(),
+    ).toEqual(
+      Array.from({ length: KILL_TEST_SEARCH.samples }, (_, n) => `r1-s${n}`)
+        .filter((k) => !recordedAtKill.includes(k))
+        .sort(),
     );
 
     // Same final policy and samples as a search that was never interrupted.
-    const reference = await runSearch({ ...KILL_TEST_SEARCH, out: path.join(root, 'reference'), runner: createFakeRunner() });
+    const reference = await runSearch({
+      ...KILL_TEST_SEARCH,
+      out: path.join(root, 'reference'),
+      runner: createFakeRunner(),
+    });
     const final = await loadSearchState(out);
     expect(final.completed).toBe(true);
     expect(final.muX).toEqual(reference.state.muX);

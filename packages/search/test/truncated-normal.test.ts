@@ -9,7 +9,7 @@ import {
   truncatedNormalLogProb,
   truncatedNormalLogProbGradMu,
 } from '../src/truncated-normal.js';
-import { Rng } from '@apdet/data';
+import { Rng } from '@apdet/rng';
 
 const LOG_SQRT_2PI = 0.9189385332046727; // log √(2π)
 
@@ -25,7 +25,10 @@ describe('truncated normal on [0, 1] (spec §7.1)', () => {
     //   log p = 1.6094379124341003 − 0.5 − 0.9189385332046727 + 0.069392769665457 = 0.259892148894884
     expect(truncatedNormalLogProb(0.1, 0.3, 0.2)).toBeCloseTo(0.2598921488948842, 14);
     // Same without the truncation normaliser would be 0.190499… : the Φ(β) − Φ(α) term matters.
-    expect(truncatedNormalLogProb(0.1, 0.3, 0.2) - (Math.log(1 / 0.2) - 0.5 - LOG_SQRT_2PI)).toBeCloseTo(0.06939276966545657, 14);
+    expect(truncatedNormalLogProb(0.1, 0.3, 0.2) - (Math.log(1 / 0.2) - 0.5 - LOG_SQRT_2PI)).toBeCloseTo(
+      0.06939276966545657,
+      14,
+    );
   });
 
   it('log-density is −∞ outside [0, 1] and finite on the bounds', () => {
@@ -54,7 +57,8 @@ describe('truncated normal on [0, 1] (spec §7.1)', () => {
       const g = truncatedNormalLogProbGradMu(x, mu, sigma);
       expect(Math.abs(g - fdMu)).toBeLessThanOrEqual(1e-7 * Math.max(1, Math.abs(g)));
       const hx = 1e-6;
-      const fdX = (logProbAndGradLogit(x, muX + hx, sigma).logProb - logProbAndGradLogit(x, muX - hx, sigma).logProb) / (2 * hx);
+      const fdX =
+        (logProbAndGradLogit(x, muX + hx, sigma).logProb - logProbAndGradLogit(x, muX - hx, sigma).logProb) / (2 * hx);
       const gx = logProbAndGradLogit(x, muX, sigma).grad;
       expect(Math.abs(gx - fdX)).toBeLessThanOrEqual(1e-7 * Math.max(1, Math.abs(gx)));
     }
@@ -90,7 +94,8 @@ describe('truncated normal on [0, 1] (spec §7.1)', () => {
   });
 
   it('O19: for small σ the samples concentrate at μ; the float32-eps clamp bounds the extreme draws', () => {
-    for (const u of [0, 0.3, 0.999999]) expect(Math.abs(sampleTruncatedNormal(0.42, 1e-7, u) - 0.42)).toBeLessThan(1e-6);
+    for (const u of [0, 0.3, 0.999999])
+      expect(Math.abs(sampleTruncatedNormal(0.42, 1e-7, u) - 0.42)).toBeLessThan(1e-6);
     // μ = 0.5, σ = 0.01, u = 0: p = Φ(−50) ≈ 0, 2p − 1 is clamped to −1 + ε (ε = 2^−23), erfinv(−1 + ε) = −3.7439211627767994,
     // so x = 0.5 − √2 · 3.7439211627767994 · 0.01 = 0.44705259… and not the bound 0 (as in the official sampler).
     expect(FLOAT32_EPS).toBe(2 ** -23);

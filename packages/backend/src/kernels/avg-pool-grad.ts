@@ -36,6 +36,6 @@ function avgPoolGradKernel({ inputs, attrs }: { inputs: tf.NamedTensorInfoMap; a
 /** Replaces AvgPoolGrad on wasm and cpu. */
 export function registerAvgPoolGrad(): void {
   for (const backendName of ['wasm', 'cpu']) {
-    replaceKernel({ kernelName: 'AvgPoolGrad', backendName, kernelFunc: avgPoolGradKernel as tf.KernelFunc });
+    replaceKernel({ kernelName: 'AvgPoolGrad', backendName, kernelFunc: avgPoolGradKernel });
   }
 }

@@ -52,7 +52,13 @@ function asTensor4D(t: tf.TensorInfo | undefined, name: string, kernel: string):
 }
 
 /** Conv2DBackpropFilter: inputs {x, dy}, attrs {…, filterShape}. */
-function backpropFilterKernel({ inputs, attrs }: { inputs: tf.NamedTensorInfoMap; attrs?: tf.NamedAttrMap }): tf.Tensor {
+function backpropFilterKernel({
+  inputs,
+  attrs,
+}: {
+  inputs: tf.NamedTensorInfoMap;
+  attrs?: tf.NamedAttrMap;
+}): tf.Tensor {
   const a = attrs as unknown as BackpropAttrs & { filterShape: number[] };
   const x = asTensor4D(inputs.x, 'x', 'Conv2DBackpropFilter');
   const dy = asTensor4D(inputs.dy, 'dy', 'Conv2DBackpropFilter');
@@ -80,15 +86,31 @@ function conv2dGradient(dy: tf.Tensor | tf.Tensor[], saved: tf.Tensor[], attrs: 
   const [x, filter] = saved as [tf.Tensor4D, tf.Tensor4D];
   const dy4 = dy as tf.Tensor4D;
   const a = attrs as unknown as BackpropAttrs & { dilations: Pair };
-  const dil = typeof a.dilations === 'number' ? [a.dilations, a.dilations] : a.dilations ?? [1, 1];
+  const dil = typeof a.dilations === 'number' ? [a.dilations, a.dilations] : (a.dilations ?? [1, 1]);
   const common = { strides: a.strides, pad: a.pad, dataFormat: a.dataFormat, dimRoundingMode: a.dimRoundingMode };
   if (dil[0] === 1 && dil[1] === 1) {
     return {
-      x: () => tf.engine().runKernel('Conv2DBackpropInput', { dy: dy4, filter }, { ...common, inputShape: x.shape } as never) as tf.Tensor,
-      filter: () => tf.engine().runKernel('Conv2DBackpropFilter', { x, dy: dy4 }, { ...common, filterShape: filter.shape } as never) as tf.Tensor,
+      x: () =>
+        tf.engine().runKernel('Conv2DBackpropInput', { dy: dy4, filter }, {
+          ...common,
+          inputShape: x.shape,
+        } as never) as tf.Tensor,
+      filter: () =>
+        tf.engine().runKernel('Conv2DBackpropFilter', { x, dy: dy4 }, {
+          ...common,
+          filterShape: filter.shape,
+        } as never) as tf.Tensor,
     };
   }
-  const geometry = () => convGeometry(nhwcShape(x.shape, a.dataFormat), filter.shape, a.strides, dil as [number, number], a.pad, a.dimRoundingMode);
+  const geometry = () =>
+    convGeometry(
+      nhwcShape(x.shape, a.dataFormat),
+      filter.shape,
+      a.strides,
+      dil as [number, number],
+      a.pad,
+      a.dimRoundingMode,
+    );
   return {
     x: () => fromNhwc(conv2dInputGrad(toNhwc(dy4, a.dataFormat), filter, geometry()), a.dataFormat),
     filter: () => conv2dFilterGrad(toNhwc(x, a.dataFormat), toNhwc(dy4, a.dataFormat), geometry()),
@@ -98,10 +120,10 @@ function conv2dGradient(dy: tf.Tensor | tf.Tensor[], saved: tf.Tensor[], attrs: 
 /** Registers the conv kernels (dW on wasm and cpu, dX on wasm) and the Conv2D gradient (all backends). */
 export function registerConvKernels(): void {
   for (const backendName of FILTER_GRAD_BACKENDS) {
-    replaceKernel({ kernelName: 'Conv2DBackpropFilter', backendName, kernelFunc: backpropFilterKernel as tf.KernelFunc });
+    replaceKernel({ kernelName: 'Conv2DBackpropFilter', backendName, kernelFunc: backpropFilterKernel });
   }
   for (const backendName of INPUT_GRAD_BACKENDS) {
-    replaceKernel({ kernelName: 'Conv2DBackpropInput', backendName, kernelFunc: backpropInputKernel as tf.KernelFunc });
+    replaceKernel({ kernelName: 'Conv2DBackpropInput', backendName, kernelFunc: backpropInputKernel });
   }
-  replaceGradient({ kernelName: 'Conv2D', inputsToSave: ['x', 'filter'], gradFunc: conv2dGradient as tf.GradConfig['gradFunc'] });
+  replaceGradient({ kernelName: 'Conv2D', inputsToSave: ['x', 'filter'], gradFunc: conv2dGradient });
 }

@@ -34,6 +34,14 @@ function filterKernel({ inputs, attrs }: { inputs: tf.NamedTensorInfoMap; attrs?
 
 /** Registers both depthwise backprop kernels on wasm. */
 export function registerDepthwiseKernels(): void {
-  replaceKernel({ kernelName: 'DepthwiseConv2dNativeBackpropInput', backendName: 'wasm', kernelFunc: inputKernel as tf.KernelFunc });
-  replaceKernel({ kernelName: 'DepthwiseConv2dNativeBackpropFilter', backendName: 'wasm', kernelFunc: filterKernel as tf.KernelFunc });
+  replaceKernel({
+    kernelName: 'DepthwiseConv2dNativeBackpropInput',
+    backendName: 'wasm',
+    kernelFunc: inputKernel,
+  });
+  replaceKernel({
+    kernelName: 'DepthwiseConv2dNativeBackpropFilter',
+    backendName: 'wasm',
+    kernelFunc: filterKernel,
+  });
 }

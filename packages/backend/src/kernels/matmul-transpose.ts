@@ -2,7 +2,7 @@
  * BatchMatMul with transposeA/transposeB on wasm, as explicit transposes + a plain matMul.
  *
  * Why: the wasm BatchMatMul kernel is XNNPACK-fast (~25 GFLOP/s) only without transpose
- * flags; with either flag it runs at 0.7-2.7 GFLOP/s (spec/platform.md §3). The stock matMul
+ * flags; with either flag it runs at 0.7-2.7 GFLOP/s (docs/spec/platform.md §3). The stock matMul
  * GRADIENT uses exactly those flags (dA = dy·Bᵀ, dB = Aᵀ·dy), so every Linear layer and
  * attention product trains on the slow path. Copying the operand once in a transpose costs
  * O(n²) against the O(n³) product.
@@ -60,7 +60,11 @@ function sumToShape(g: tf.Tensor, shape: number[]): tf.Tensor {
 
 /** Replaces the BatchMatMul gradient (all backends; see batchMatMulGradient). */
 export function registerBatchMatMulGradient(): void {
-  replaceGradient({ kernelName: 'BatchMatMul', inputsToSave: ['a', 'b'], gradFunc: batchMatMulGradient as tf.GradConfig['gradFunc'] });
+  replaceGradient({
+    kernelName: 'BatchMatMul',
+    inputsToSave: ['a', 'b'],
+    gradFunc: batchMatMulGradient,
+  });
 }
 
 /** Wraps the wasm BatchMatMul: flags become explicit transposes. */

@@ -20,7 +20,9 @@ import { replaceKernel } from './registry.js';
 export function maxPoolGrad(dy: tf.Tensor4D, x: tf.Tensor4D, a: PoolAttrs): tf.Tensor4D {
   const info = poolInfo(x.shape, a);
   if (dy.shape[1] !== info.outHeight || dy.shape[2] !== info.outWidth) {
-    throw new Error(`maxPoolGrad: dy is ${dy.shape.join('×')}, the pool's output is ${info.outHeight}×${info.outWidth}`);
+    throw new Error(
+      `maxPoolGrad: dy is ${dy.shape.join('×')}, the pool's output is ${info.outHeight}×${info.outWidth}`,
+    );
   }
   const dx = routeToFirstMax(x.dataSync() as Float32Array, dy.dataSync() as Float32Array, info);
   return tf.tensor4d(dx, x.shape, 'float32');
@@ -49,7 +51,7 @@ function routeToFirstMax(xs: Float32Array, dys: Float32Array, info: tf.backend_u
               const xx = x0 + j;
               if (xx < 0 || xx >= w) continue;
               const index = imageBase + (y * w + xx) * c + ch;
-              const v = xs[index]!;
+              const v = xs[index];
               // Strictly greater keeps the first maximum; NaN and −∞ never win, as in the cpu kernel.
               if (v > best) {
                 best = v;
@@ -57,7 +59,7 @@ function routeToFirstMax(xs: Float32Array, dys: Float32Array, info: tf.backend_u
               }
             }
           }
-          if (bestIndex >= 0) dx[bestIndex]! += dys[dyBase + ch]!;
+          if (bestIndex >= 0) dx[bestIndex] += dys[dyBase + ch];
         }
       }
     }
@@ -71,5 +73,5 @@ function maxPoolGradKernel({ inputs, attrs }: { inputs: tf.NamedTensorInfoMap; a
 
 /** Replaces the wasm MaxPoolGrad kernel. */
 export function registerMaxPoolGrad(): void {
-  replaceKernel({ kernelName: 'MaxPoolGrad', backendName: 'wasm', kernelFunc: maxPoolGradKernel as tf.KernelFunc });
+  replaceKernel({ kernelName: 'MaxPoolGrad', backendName: 'wasm', kernelFunc: maxPoolGradKernel });
 }

@@ -24,7 +24,16 @@ export function poolTaps(info: tf.backend_util.Conv2DInfo): PoolTaps {
 export function padForTaps(x: tf.Tensor4D, t: PoolTaps, value: number): tf.Tensor4D {
   const { top, left } = t.info.padInfo;
   const [, h, w] = x.shape;
-  return tf.pad(x, [[0, 0], [top, t.ph - h - top], [left, t.pw - w - left], [0, 0]], value);
+  return tf.pad(
+    x,
+    [
+      [0, 0],
+      [top, t.ph - h - top],
+      [left, t.pw - w - left],
+      [0, 0],
+    ],
+    value,
+  );
 }
 
 /** The [N, OH, OW, C] window values seen by tap (i, j). */
@@ -40,16 +49,41 @@ export function placeAtTap(v: tf.Tensor4D, t: PoolTaps, i: number, j: number): t
   const { strideHeight: sh, strideWidth: sw } = t.info;
   const [n, oh, ow, c] = v.shape;
   let up: tf.Tensor4D = v;
-  if (sh > 1) up = tf.reshape(tf.pad(tf.reshape(up, [n * oh, 1, ow * c]), [[0, 0], [0, sh - 1], [0, 0]]), [n, oh * sh, ow, c]);
-  if (sw > 1) up = tf.reshape(tf.pad(tf.reshape(up, [n * up.shape[1] * ow, 1, c]), [[0, 0], [0, sw - 1], [0, 0]]), [n, up.shape[1], ow * sw, c]);
+  if (sh > 1)
+    up = tf.reshape(
+      tf.pad(tf.reshape(up, [n * oh, 1, ow * c]), [
+        [0, 0],
+        [0, sh - 1],
+        [0, 0],
+      ]),
+      [n, oh * sh, ow, c],
+    );
+  if (sw > 1)
+    up = tf.reshape(
+      tf.pad(tf.reshape(up, [n * up.shape[1] * ow, 1, c]), [
+        [0, 0],
+        [0, sw - 1],
+        [0, 0],
+      ]),
+      [n, up.shape[1], ow * sw, c],
+    );
   // up spans o·s rows; keep the (o−1)·s + 1 that carry values, then shift by (i, j).
   up = tf.slice(up, [0, 0, 0, 0], [n, (oh - 1) * sh + 1, (ow - 1) * sw + 1, c]);
-  return tf.pad(up, [[0, 0], [i, t.ph - i - up.shape[1]], [j, t.pw - j - up.shape[2]], [0, 0]]);
+  return tf.pad(up, [
+    [0, 0],
+    [i, t.ph - i - up.shape[1]],
+    [j, t.pw - j - up.shape[2]],
+    [0, 0],
+  ]);
 }
 
 /** Crops a padded [N, ph, pw, C] gradient back to the input's [N, H, W, C]. */
 export function cropToInput(full: tf.Tensor4D, t: PoolTaps, c: number): tf.Tensor4D {
-  return tf.slice(full, [0, t.info.padInfo.top, t.info.padInfo.left, 0], [full.shape[0], t.info.inHeight, t.info.inWidth, c]);
+  return tf.slice(
+    full,
+    [0, t.info.padInfo.top, t.info.padInfo.left, 0],
+    [full.shape[0], t.info.inHeight, t.info.inWidth, c],
+  );
 }
 
 export interface PoolAttrs {

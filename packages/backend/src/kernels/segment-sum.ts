@@ -5,7 +5,13 @@
 import * as tf from '@tensorflow/tfjs';
 import { replaceKernel } from './registry.js';
 
-function unsortedSegmentSumKernel({ inputs, attrs }: { inputs: tf.NamedTensorInfoMap; attrs?: tf.NamedAttrMap }): tf.Tensor {
+function unsortedSegmentSumKernel({
+  inputs,
+  attrs,
+}: {
+  inputs: tf.NamedTensorInfoMap;
+  attrs?: tf.NamedAttrMap;
+}): tf.Tensor {
   const x = inputs.x as tf.Tensor;
   const segmentIds = inputs.segmentIds as tf.Tensor;
   const numSegments = (attrs as { numSegments: number }).numSegments;
@@ -27,6 +33,10 @@ function unsortedSegmentSumKernel({ inputs, attrs }: { inputs: tf.NamedTensorInf
 export function registerSegmentSum(): void {
   const existing = tf.getKernel('UnsortedSegmentSum', 'wasm');
   if (existing == null || existing.kernelFunc === unsortedSegmentSumKernel) {
-    replaceKernel({ kernelName: 'UnsortedSegmentSum', backendName: 'wasm', kernelFunc: unsortedSegmentSumKernel as tf.KernelFunc });
+    replaceKernel({
+      kernelName: 'UnsortedSegmentSum',
+      backendName: 'wasm',
+      kernelFunc: unsortedSegmentSumKernel,
+    });
   }
 }

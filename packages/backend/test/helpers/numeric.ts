@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
 import { readFileSync } from 'node:fs';
+import { Rng } from '@apdet/rng';
 
 /** max |a − b| / max(|b|, tiny): the error relative to the reference's scale. */
 export function relErr(a: tf.Tensor, b: tf.Tensor): number {
@@ -10,19 +11,20 @@ export function relErr(a: tf.Tensor, b: tf.Tensor): number {
   });
 }
 
-/** Deterministic pseudo-random values in [-1, 1) (LCG), so cases need no seeded tfjs RNG. */
+/** Deterministic pseudo-random values in [-1, 1) (@apdet/rng), so cases need no seeded tfjs RNG. */
 export function randomValues(n: number, seed: number): Float32Array {
-  const out = new Float32Array(n);
-  let s = seed >>> 0 || 1;
-  for (let i = 0; i < n; i++) {
-    s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
-    out[i] = s / 2 ** 31 - 1;
-  }
-  return out;
+  const rng = Rng.from(seed);
+  return Float32Array.from({ length: n }, () => rng.uniform(-1, 1));
 }
 
 export function randomTensor(shape: number[], seed: number): tf.Tensor {
-  return tf.tensor(randomValues(shape.reduce((a, b) => a * b, 1), seed), shape);
+  return tf.tensor(
+    randomValues(
+      shape.reduce((a, b) => a * b, 1),
+      seed,
+    ),
+    shape,
+  );
 }
 
 /**

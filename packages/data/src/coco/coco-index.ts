@@ -87,7 +87,8 @@ export class CocoIndex {
     const source = options.source ?? 'COCO annotations';
     const report = validateCoco(json);
     if (!report.ok && !options.skipInvalid) throw new UserError(summarizeErrors(source, report));
-    if (report.problems.some((p) => p.kind === 'not-an-object' && p.record === '(top level)')) throw new UserError(summarizeErrors(source, report));
+    if (report.problems.some((p) => p.kind === 'not-an-object' && p.record === '(top level)'))
+      throw new UserError(summarizeErrors(source, report));
     return build(json as Record<string, unknown[]>, report, options.filterEmpty ?? false);
   }
 
@@ -114,9 +115,9 @@ export class CocoIndex {
 
   /** The targets of image `index` (views into shared arrays: copy before writing). */
   targetsOf(index: number): ImageTargets {
-    const start = this.offsets[index]!;
-    const crowd = this.crowdStarts[index]!;
-    const end = this.offsets[index + 1]!;
+    const start = this.offsets[index];
+    const crowd = this.crowdStarts[index];
+    const end = this.offsets[index + 1];
     return {
       boxes: this.boxes.subarray(start * 4, crowd * 4),
       labels: this.labels.subarray(start, crowd),
@@ -130,7 +131,11 @@ function build(json: Record<string, unknown[]>, report: CocoValidationReport, fi
   const rawCategories = (json.categories ?? []) as CocoJsonCategory[];
   const categories = rawCategories
     .filter((_, i) => report.invalid.categories[i] === 0)
-    .map((c) => ({ id: c.id, name: c.name, ...(typeof c.supercategory === 'string' ? { supercategory: c.supercategory } : {}) }))
+    .map((c) => ({
+      id: c.id,
+      name: c.name,
+      ...(typeof c.supercategory === 'string' ? { supercategory: c.supercategory } : {}),
+    }))
     .sort((a, b) => a.id - b.id)
     .map((c, label) => ({ label, ...c }));
   const labelById = new Map(categories.map((c) => [c.id, c.label]));
@@ -141,9 +146,14 @@ function build(json: Record<string, unknown[]>, report: CocoValidationReport, fi
   const allImages: CocoImage[] = [];
   for (let i = 0; i < rawImages.length; i++) {
     if (report.invalid.images[i] === 1) continue;
-    const im = rawImages[i]!;
+    const im = rawImages[i];
     imagePosById.set(im.id as number, allImages.length);
-    allImages.push({ id: im.id as number, file: im.file_name as string, width: im.width as number, height: im.height as number });
+    allImages.push({
+      id: im.id as number,
+      file: im.file_name as string,
+      width: im.width as number,
+      height: im.height as number,
+    });
   }
 
   // Counting sort of the annotations by image (two passes, no per-image arrays).
@@ -153,44 +163,44 @@ function build(json: Record<string, unknown[]>, report: CocoValidationReport, fi
   const positives = new Int32Array(allImages.length);
   for (let i = 0; i < n; i++) {
     if (report.invalid.annotations[i] === 1) continue;
-    const a = rawAnnotations[i]!;
+    const a = rawAnnotations[i];
     const pos = imagePosById.get(a.image_id as number);
     if (pos === undefined || !labelById.has(a.category_id as number)) continue;
     imageOf[i] = pos;
-    counts[pos]!++;
-    if (!isCrowd(a)) positives[pos]!++;
+    counts[pos]++;
+    if (!isCrowd(a)) positives[pos]++;
   }
   const keep: number[] = [];
-  for (let p = 0; p < allImages.length; p++) if (!filterEmpty || positives[p]! > 0) keep.push(p);
+  for (let p = 0; p < allImages.length; p++) if (!filterEmpty || positives[p] > 0) keep.push(p);
   const newPos = new Int32Array(allImages.length).fill(-1);
   const images: CocoImage[] = keep.map((p, k) => {
     newPos[p] = k;
-    return allImages[p]!;
+    return allImages[p];
   });
   const offsets = new Int32Array(images.length + 1);
   const crowdStarts = new Int32Array(images.length);
   for (let k = 0; k < images.length; k++) {
-    offsets[k + 1] = offsets[k]! + counts[keep[k]!]!;
-    crowdStarts[k] = offsets[k]! + positives[keep[k]!]!;
+    offsets[k + 1] = offsets[k] + counts[keep[k]];
+    crowdStarts[k] = offsets[k] + positives[keep[k]];
   }
-  const total = offsets[images.length]!;
+  const total = offsets[images.length];
   const boxes = new Float32Array(total * 4);
   const labels = new Int32Array(total);
   const annotationIds = new Float64Array(total);
   const nextPositive = offsets.slice(0, images.length);
   const nextCrowd = crowdStarts.slice();
   for (let i = 0; i < n; i++) {
-    const p = imageOf[i]!;
+    const p = imageOf[i];
     if (p < 0) continue;
-    const k = newPos[p]!;
+    const k = newPos[p];
     if (k < 0) continue;
-    const a = rawAnnotations[i]!;
-    const slot = isCrowd(a) ? nextCrowd[k]!++ : nextPositive[k]!++;
+    const a = rawAnnotations[i];
+    const slot = isCrowd(a) ? nextCrowd[k]++ : nextPositive[k]++;
     const bbox = a.bbox as number[];
     boxes[slot * 4] = bbox[0]!;
     boxes[slot * 4 + 1] = bbox[1]!;
-    boxes[slot * 4 + 2] = bbox[0]! + bbox[2]!;
-    boxes[slot * 4 + 3] = bbox[1]! + bbox[3]!;
+    boxes[slot * 4 + 2] = bbox[0] + bbox[2];
+    boxes[slot * 4 + 3] = bbox[1] + bbox[3];
     labels[slot] = labelById.get(a.category_id as number)!;
     annotationIds[slot] = a.id as number;
   }
@@ -205,6 +215,9 @@ function isCrowd(a: Record<string, unknown>): boolean {
 export function summarizeErrors(source: string, report: CocoValidationReport, shown = 10): string {
   const errors = report.problems.filter((p) => p.severity === 'error');
   const lines = errors.slice(0, shown).map((p) => `  ${p.record}: ${p.message}`);
-  const more = errors.length > shown ? `\n  ... and ${errors.length - shown} more (run \`apdet-data validate ${source}\` for the full list)` : '';
+  const more =
+    errors.length > shown
+      ? `\n  ... and ${errors.length - shown} more (run \`apdet-data validate ${source}\` for the full list)`
+      : '';
   return `${source}: ${errors.length} invalid record${errors.length === 1 ? '' : 's'}:\n${lines.join('\n')}${more}`;
 }

@@ -40,7 +40,12 @@ export function validateCoco(json: unknown): CocoValidationReport {
   };
   const empty = { images: new Uint8Array(0), annotations: new Uint8Array(0), categories: new Uint8Array(0) };
   if (!isObject(json)) {
-    add('error', 'not-an-object', '(top level)', `expected a JSON object with images, annotations and categories, got ${describe(json)}`);
+    add(
+      'error',
+      'not-an-object',
+      '(top level)',
+      `expected a JSON object with images, annotations and categories, got ${describe(json)}`,
+    );
     return finish(problems, zeroCounts(), empty);
   }
   const images = topLevelArray(json, 'images', add, true);
@@ -102,10 +107,20 @@ function checkCategories(categories: unknown[], ids: Set<number>, add: Add): Uin
     } else ids.add(id as number);
     const name = c.name;
     if (typeof name !== 'string' || name === '') {
-      add('error', name === undefined ? 'missing-field' : 'wrong-type', recordName(...where), `"name" must be a non-empty string, got ${describe(name)}`);
+      add(
+        'error',
+        name === undefined ? 'missing-field' : 'wrong-type',
+        recordName(...where),
+        `"name" must be a non-empty string, got ${describe(name)}`,
+      );
       bad[i] = 1;
     } else if (names.has(name)) {
-      add('warning', 'duplicate-name', recordName(...where), `category name "${name}" also used by categories[${names.get(name)!}]`);
+      add(
+        'warning',
+        'duplicate-name',
+        recordName(...where),
+        `category name "${name}" also used by categories[${names.get(name)!}]`,
+      );
     } else names.set(name, i);
   }
   return bad;
@@ -124,12 +139,22 @@ function checkImages(images: unknown[], indexById: Map<number, number>, add: Add
     const id = im.id;
     if (!checkIntegerId(id, where, add)) bad[i] = 1;
     else if (indexById.has(id as number)) {
-      add('error', 'duplicate-id', recordName(...where), `duplicate image id ${id as number} (first at images[${indexById.get(id as number)!}])`);
+      add(
+        'error',
+        'duplicate-id',
+        recordName(...where),
+        `duplicate image id ${id as number} (first at images[${indexById.get(id as number)!}])`,
+      );
       bad[i] = 1;
     } else indexById.set(id as number, i);
     const fileName = im.file_name;
     if (typeof fileName !== 'string' || fileName === '') {
-      add('error', fileName === undefined ? 'missing-field' : 'wrong-type', recordName(...where), `"file_name" must be a non-empty string, got ${describe(fileName)}`);
+      add(
+        'error',
+        fileName === undefined ? 'missing-field' : 'wrong-type',
+        recordName(...where),
+        `"file_name" must be a non-empty string, got ${describe(fileName)}`,
+      );
       bad[i] = 1;
     }
     if (!checkPositiveInteger(im.width, 'width', where, add)) bad[i] = 1;
@@ -167,7 +192,12 @@ function checkAnnotations(
     const imageId = a.image_id;
     let imageIndex = -1;
     if (typeof imageId !== 'number') {
-      add('error', imageId === undefined ? 'missing-field' : 'wrong-type', recordName(...where), `"image_id" must be a number, got ${describe(imageId)}`);
+      add(
+        'error',
+        imageId === undefined ? 'missing-field' : 'wrong-type',
+        recordName(...where),
+        `"image_id" must be a number, got ${describe(imageId)}`,
+      );
       bad[i] = 1;
     } else {
       imageIndex = imageIndexById.get(imageId) ?? -1;
@@ -178,7 +208,12 @@ function checkAnnotations(
     }
     const categoryId = a.category_id;
     if (typeof categoryId !== 'number') {
-      add('error', categoryId === undefined ? 'missing-field' : 'wrong-type', recordName(...where), `"category_id" must be a number, got ${describe(categoryId)}`);
+      add(
+        'error',
+        categoryId === undefined ? 'missing-field' : 'wrong-type',
+        recordName(...where),
+        `"category_id" must be a number, got ${describe(categoryId)}`,
+      );
       bad[i] = 1;
     } else if (!categoryIds.has(categoryId)) {
       add('error', 'unknown-category-id', recordName(...where), `category_id ${categoryId} is not in "categories"`);
@@ -203,13 +238,18 @@ function checkAnnotations(
 
 function checkBox(bbox: unknown, image: Rec | undefined, where: Where, add: Add): boolean {
   if (!Array.isArray(bbox) || bbox.length !== 4) {
-    add('error', bbox === undefined ? 'missing-field' : 'wrong-type', recordName(...where), `"bbox" must be an array [x, y, width, height], got ${describe(bbox)}`);
+    add(
+      'error',
+      bbox === undefined ? 'missing-field' : 'wrong-type',
+      recordName(...where),
+      `"bbox" must be an array [x, y, width, height], got ${describe(bbox)}`,
+    );
     return false;
   }
-  const x = bbox[0];
-  const y = bbox[1];
-  const w = bbox[2];
-  const h = bbox[3];
+  const x: unknown = bbox[0];
+  const y: unknown = bbox[1];
+  const w: unknown = bbox[2];
+  const h: unknown = bbox[3];
   if (typeof x !== 'number' || typeof y !== 'number' || typeof w !== 'number' || typeof h !== 'number') {
     add('error', 'wrong-type', recordName(...where), `"bbox" entries must be numbers, got ${describe(bbox)}`);
     return false;
@@ -219,14 +259,28 @@ function checkBox(bbox: unknown, image: Rec | undefined, where: Where, add: Add)
     return false;
   }
   if (!(w > 0) || !(h > 0)) {
-    add('error', 'non-positive-box', recordName(...where), `"bbox" must have width > 0 and height > 0, got [${x}, ${y}, ${w}, ${h}]`);
+    add(
+      'error',
+      'non-positive-box',
+      recordName(...where),
+      `"bbox" must have width > 0 and height > 0, got [${x}, ${y}, ${w}, ${h}]`,
+    );
     return false;
   }
   if (image !== undefined) {
     const width = image.width;
     const height = image.height;
-    if (typeof width === 'number' && typeof height === 'number' && (x < -1 || y < -1 || x + w > width + 1 || y + h > height + 1)) {
-      add('warning', 'box-outside-image', recordName(...where), `"bbox" [${x}, ${y}, ${w}, ${h}] reaches outside its ${width}x${height} image (it will be clipped)`);
+    if (
+      typeof width === 'number' &&
+      typeof height === 'number' &&
+      (x < -1 || y < -1 || x + w > width + 1 || y + h > height + 1)
+    ) {
+      add(
+        'warning',
+        'box-outside-image',
+        recordName(...where),
+        `"bbox" [${x}, ${y}, ${w}, ${h}] reaches outside its ${width}x${height} image (it will be clipped)`,
+      );
     }
   }
   return true;
@@ -234,19 +288,31 @@ function checkBox(bbox: unknown, image: Rec | undefined, where: Where, add: Add)
 
 function checkIntegerId(id: unknown, where: Where, add: Add): boolean {
   if (typeof id === 'number' && Number.isSafeInteger(id)) return true;
-  add('error', id === undefined ? 'missing-field' : 'wrong-type', recordName(...where), `"id" must be an integer, got ${describe(id)}`);
+  add(
+    'error',
+    id === undefined ? 'missing-field' : 'wrong-type',
+    recordName(...where),
+    `"id" must be an integer, got ${describe(id)}`,
+  );
   return false;
 }
 
 function checkPositiveInteger(value: unknown, field: string, where: Where, add: Add): boolean {
   if (typeof value === 'number' && Number.isSafeInteger(value) && value > 0) return true;
-  add('error', value === undefined ? 'missing-field' : 'wrong-type', recordName(...where), `"${field}" must be a positive integer, got ${describe(value)}`);
+  add(
+    'error',
+    value === undefined ? 'missing-field' : 'wrong-type',
+    recordName(...where),
+    `"${field}" must be a positive integer, got ${describe(value)}`,
+  );
   return false;
 }
 
 function recordName(array: string, index: number, record: unknown): string {
   const id = isObject(record) ? record.id : undefined;
-  return typeof id === 'number' || typeof id === 'string' ? `${array}[${index}] (id ${JSON.stringify(id)})` : `${array}[${index}]`;
+  return typeof id === 'number' || typeof id === 'string'
+    ? `${array}[${index}] (id ${JSON.stringify(id)})`
+    : `${array}[${index}]`;
 }
 
 function isObject(value: unknown): value is Rec {
@@ -270,7 +336,11 @@ function zeroCounts(): CocoValidationReport['counts'] {
   return { images: 0, annotations: 0, categories: 0, crowdAnnotations: 0, imagesWithoutAnnotations: 0 };
 }
 
-function finish(problems: CocoProblem[], counts: CocoValidationReport['counts'], invalid: CocoValidationReport['invalid']): CocoValidationReport {
+function finish(
+  problems: CocoProblem[],
+  counts: CocoValidationReport['counts'],
+  invalid: CocoValidationReport['invalid'],
+): CocoValidationReport {
   let errorCount = 0;
   for (const p of problems) if (p.severity === 'error') errorCount++;
   return { ok: errorCount === 0, errorCount, warningCount: problems.length - errorCount, problems, counts, invalid };

@@ -44,7 +44,7 @@ export function collate(samples: Sample[], position: LoaderPosition, sizeDivisor
   if (padValue !== 0) images.fill(padValue);
   const masks = new Uint8Array(n * plane);
   for (let k = 0; k < n; k++) {
-    const s = samples[k]!;
+    const s = samples[k];
     writeCanvasInto(s.image, images, width, height, k * plane * 3);
     const validW = Math.min(s.meta.validWidth, width);
     const validH = Math.min(s.meta.validHeight, height);
@@ -64,5 +64,7 @@ export function collate(samples: Sample[], position: LoaderPosition, sizeDivisor
 
 /** The position after `position` in an epoch of `stepsPerEpoch` batches. */
 export function nextPosition(position: LoaderPosition, stepsPerEpoch: number): LoaderPosition {
-  return position.step + 1 >= stepsPerEpoch ? { epoch: position.epoch + 1, step: 0 } : { epoch: position.epoch, step: position.step + 1 };
+  return position.step + 1 >= stepsPerEpoch
+    ? { epoch: position.epoch + 1, step: 0 }
+    : { epoch: position.epoch, step: position.step + 1 };
 }

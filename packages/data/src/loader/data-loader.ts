@@ -61,10 +61,13 @@ export class DataLoader {
       ...options,
     };
     if (this.options.workers > 0) {
-      if (pipeline.spec === undefined) throw new UserError(`DataLoader: workers need a preset pipeline (with a spec); "${pipeline.name}" has none`);
-      if (dataset.source === undefined) throw new UserError('DataLoader: workers need a dataset with source() (CocoDetectionDataset has it)');
+      if (pipeline.spec === undefined)
+        throw new UserError(`DataLoader: workers need a preset pipeline (with a spec); "${pipeline.name}" has none`);
+      if (dataset.source === undefined)
+        throw new UserError('DataLoader: workers need a dataset with source() (CocoDetectionDataset has it)');
     }
-    if (!(Number.isInteger(this.options.prefetch) && this.options.prefetch >= 1)) throw new RangeError(`prefetch must be an integer >= 1, got ${this.options.prefetch}`);
+    if (!(Number.isInteger(this.options.prefetch) && this.options.prefetch >= 1))
+      throw new RangeError(`prefetch must be an integer >= 1, got ${this.options.prefetch}`);
   }
 
   /** The batches (dataset indices) of `epoch`. */
@@ -118,7 +121,10 @@ export class DataLoader {
   /** One batch, by position (random access; no prefetching). */
   async batchAt(position: LoaderPosition): Promise<Batch> {
     const indices = this.plan(position.epoch)[position.step];
-    if (indices === undefined) throw new RangeError(`epoch ${position.epoch} has ${this.plan(position.epoch).length} steps; step ${position.step} does not exist`);
+    if (indices === undefined)
+      throw new RangeError(
+        `epoch ${position.epoch} has ${this.plan(position.epoch).length} steps; step ${position.step} does not exist`,
+      );
     const samples = await Promise.all(indices.map((i) => this.sample(i, position.epoch)));
     return collate(samples, { ...position }, this.options.sizeDivisor, this.options.padValue);
   }

@@ -31,10 +31,17 @@ export async function loadSampleSource(source: SampleSource): Promise<Sample> {
   const { originalWidth, originalHeight, imageId } = source.meta;
   if (decoded.width !== originalWidth || decoded.height !== originalHeight) {
     throw new UserError(
-      `${source.file}: decoded as ${decoded.width}x${decoded.height} (after EXIF orientation) but image id ${imageId} says ${originalWidth}x${originalHeight}; the boxes would not match`,
+      `${source.file}: decoded as ${decoded.width}x${decoded.height} (after EXIF orientation) but image id ` +
+        `${imageId} says ${originalWidth}x${originalHeight}; the boxes would not match`,
     );
   }
-  return { image: canvasFromPixels(decoded.data, decoded.width, decoded.height), boxes: source.boxes, labels: source.labels, ignoreBoxes: source.ignoreBoxes, meta: source.meta };
+  return {
+    image: canvasFromPixels(decoded.data, decoded.width, decoded.height),
+    boxes: source.boxes,
+    labels: source.labels,
+    ignoreBoxes: source.ignoreBoxes,
+    meta: source.meta,
+  };
 }
 
 /** A COCO annotation file plus its image directory (`file_name` is relative to it). */
@@ -49,9 +56,15 @@ export class CocoDetectionDataset implements DetectionDataset {
    * (drop images without boxes, as mmdetection does).
    *
    * @example
-   * const ds = await CocoDetectionDataset.open('data/shapes/instances_train.json', 'data/shapes/train', { filterEmpty: true });
+   * const ds = await CocoDetectionDataset.open('data/shapes/instances_train.json', 'data/shapes/train', {
+   *   filterEmpty: true,
+   * });
    */
-  static async open(annotationFile: string, imageDir: string, options: Omit<CocoIndexOptions, 'source'> = {}): Promise<CocoDetectionDataset> {
+  static async open(
+    annotationFile: string,
+    imageDir: string,
+    options: Omit<CocoIndexOptions, 'source'> = {},
+  ): Promise<CocoDetectionDataset> {
     return new CocoDetectionDataset(await CocoIndex.fromFile(annotationFile, options), imageDir);
   }
 
@@ -60,7 +73,7 @@ export class CocoDetectionDataset implements DetectionDataset {
   }
 
   aspectRatio(i: number): number {
-    const image = this.index.images[i]!;
+    const image = this.index.images[i];
     return image.width / image.height;
   }
 

@@ -21,7 +21,8 @@ export interface EpochPlanOptions {
  */
 export function planEpoch(options: EpochPlanOptions): number[][] {
   const { length, batchSize, seed, epoch, shuffle, dropLast, aspectRatios } = options;
-  if (!(Number.isInteger(batchSize) && batchSize > 0)) throw new RangeError(`batchSize must be a positive integer, got ${batchSize}`);
+  if (!(Number.isInteger(batchSize) && batchSize > 0))
+    throw new RangeError(`batchSize must be a positive integer, got ${batchSize}`);
   const rng = Rng.from(seed, epoch, STREAM_SHUFFLE);
   const indices = Array.from({ length }, (_, i) => i);
   if (aspectRatios === undefined) {

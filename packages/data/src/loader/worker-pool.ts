@@ -30,12 +30,12 @@ export class TransformWorkerPool {
   /** Decodes and transforms one sample in the least busy worker. */
   run(source: SampleSource, keys: number[]): Promise<Sample> {
     let w = 0;
-    for (let k = 1; k < this.workers.length; k++) if (this.busy[k]! < this.busy[w]!) w = k;
+    for (let k = 1; k < this.workers.length; k++) if (this.busy[k] < this.busy[w]) w = k;
     const id = this.nextId++;
-    if (this.busy[w]!++ === 0) this.workers[w]!.ref();
+    if (this.busy[w]++ === 0) this.workers[w].ref();
     return new Promise<Sample>((resolve, reject) => {
       this.pending.set(id, { resolve, reject, worker: w });
-      this.workers[w]!.postMessage({ id, source, keys });
+      this.workers[w].postMessage({ id, source, keys });
     });
   }
 
@@ -49,22 +49,33 @@ export class TransformWorkerPool {
   private start(index: number, spec: PipelineSpec): Worker {
     const worker = new Worker(new URL('./transform-worker.mjs', import.meta.url), { workerData: { spec } });
     worker.unref();
-    worker.on('message', (message: { id: number; sample?: Sample; error?: { name: string; message: string; stack?: string } }) => this.settle(message));
+    worker.on(
+      'message',
+      (message: { id: number; sample?: Sample; error?: { name: string; message: string; stack?: string } }) =>
+        this.settle(message),
+    );
     worker.on('error', (error) => this.failWorker(index, error));
     return worker;
   }
 
-  private settle(message: { id: number; sample?: Sample; error?: { name: string; message: string; stack?: string } }): void {
+  private settle(message: {
+    id: number;
+    sample?: Sample;
+    error?: { name: string; message: string; stack?: string };
+  }): void {
     const p = this.pending.get(message.id);
     if (p === undefined) return;
     this.pending.delete(message.id);
-    if (--this.busy[p.worker]! === 0) this.workers[p.worker]!.unref();
+    if (--this.busy[p.worker] === 0) this.workers[p.worker].unref();
     if (message.error === undefined) {
       p.resolve(message.sample!);
       return;
     }
     // Keep user errors (a missing image) user errors across the thread boundary.
-    const error = message.error.name === 'UserError' ? new UserError(message.error.message) : Object.assign(new Error(message.error.message), { stack: message.error.stack });
+    const error =
+      message.error.name === 'UserError'
+        ? new UserError(message.error.message)
+        : Object.assign(new Error(message.error.message), { stack: message.error.stack });
     p.reject(error);
   }
 

@@ -5,12 +5,33 @@ export type ShapeClass = (typeof SHAPE_CLASSES)[number];
 /** Unit outlines centred at the origin (radius about 1) and the radius of their largest inscribed circle. */
 const UNIT_SHAPES: Record<ShapeClass, { points: [number, number][]; inradius: number }> = {
   circle: { points: regular(64, 1, 0), inradius: 1 },
-  square: { points: [[-1, -1], [1, -1], [1, 1], [-1, 1]], inradius: 1 },
+  square: {
+    points: [
+      [-1, -1],
+      [1, -1],
+      [1, 1],
+      [-1, 1],
+    ],
+    inradius: 1,
+  },
   triangle: { points: regular(3, 1, -Math.PI / 2), inradius: 0.5 },
   star: { points: star(5, 1, 0.42), inradius: 0.42 * Math.cos(Math.PI / 5) },
   hexagon: { points: regular(6, 1, 0), inradius: Math.cos(Math.PI / 6) },
   cross: {
-    points: [[-0.3, -1], [0.3, -1], [0.3, -0.3], [1, -0.3], [1, 0.3], [0.3, 0.3], [0.3, 1], [-0.3, 1], [-0.3, 0.3], [-1, 0.3], [-1, -0.3], [-0.3, -0.3]],
+    points: [
+      [-0.3, -1],
+      [0.3, -1],
+      [0.3, -0.3],
+      [1, -0.3],
+      [1, 0.3],
+      [0.3, 0.3],
+      [0.3, 1],
+      [-0.3, 1],
+      [-0.3, 0.3],
+      [-1, 0.3],
+      [-1, -0.3],
+      [-0.3, -0.3],
+    ],
     inradius: 0.3,
   },
 };
@@ -37,10 +58,15 @@ export function placeShape(shape: ShapeClass, size: number, angle: number, left:
   const xs = new Float64Array(rotated.length);
   const ys = new Float64Array(rotated.length);
   for (let i = 0; i < rotated.length; i++) {
-    xs[i] = left + (rotated[i]![0] - minX) * scale;
-    ys[i] = top + (rotated[i]![1] - minY) * scale;
+    xs[i] = left + (rotated[i][0] - minX) * scale;
+    ys[i] = top + (rotated[i][1] - minY) * scale;
   }
-  return { xs, ys, box: [left, top, left + (maxX - minX) * scale, top + (maxY - minY) * scale], inradius: unit.inradius * scale };
+  return {
+    xs,
+    ys,
+    box: [left, top, left + (maxX - minX) * scale, top + (maxY - minY) * scale],
+    inradius: unit.inradius * scale,
+  };
 }
 
 /** Width and height of the class outline's box after rotation and scaling to `size`. */
@@ -51,20 +77,24 @@ export function shapeExtent(shape: ShapeClass, size: number, angle: number): [nu
 }
 
 /** The polygon scaled by `factor` about its centroid (used to inset the fill inside an outline). */
-export function scalePolygon(xs: Float64Array, ys: Float64Array, factor: number): { xs: Float64Array; ys: Float64Array } {
+export function scalePolygon(
+  xs: Float64Array,
+  ys: Float64Array,
+  factor: number,
+): { xs: Float64Array; ys: Float64Array } {
   let cx = 0;
   let cy = 0;
   for (let i = 0; i < xs.length; i++) {
-    cx += xs[i]!;
-    cy += ys[i]!;
+    cx += xs[i];
+    cy += ys[i];
   }
   cx /= xs.length;
   cy /= ys.length;
   const outX = new Float64Array(xs.length);
   const outY = new Float64Array(ys.length);
   for (let i = 0; i < xs.length; i++) {
-    outX[i] = cx + (xs[i]! - cx) * factor;
-    outY[i] = cy + (ys[i]! - cy) * factor;
+    outX[i] = cx + (xs[i] - cx) * factor;
+    outY[i] = cy + (ys[i] - cy) * factor;
   }
   return { xs: outX, ys: outY };
 }

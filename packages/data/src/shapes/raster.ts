@@ -16,18 +16,26 @@ export interface Coverage {
   data: Float32Array;
 }
 
-/** Rasterises the polygon (vertex arrays, pixel units, pixel (i, j) covers [i, i+1) × [j, j+1)) clipped to the image. */
-export function rasterizePolygon(xs: ArrayLike<number>, ys: ArrayLike<number>, imageWidth: number, imageHeight: number): Coverage {
+/**
+ * Rasterises the polygon (vertex arrays, pixel units, pixel (i, j) covers [i, i+1) × [j, j+1))
+ * clipped to the image.
+ */
+export function rasterizePolygon(
+  xs: ArrayLike<number>,
+  ys: ArrayLike<number>,
+  imageWidth: number,
+  imageHeight: number,
+): Coverage {
   let minX = Infinity;
   let minY = Infinity;
   let maxX = -Infinity;
   let maxY = -Infinity;
   const n = xs.length;
   for (let i = 0; i < n; i++) {
-    minX = Math.min(minX, xs[i]!);
-    maxX = Math.max(maxX, xs[i]!);
-    minY = Math.min(minY, ys[i]!);
-    maxY = Math.max(maxY, ys[i]!);
+    minX = Math.min(minX, xs[i]);
+    maxX = Math.max(maxX, xs[i]);
+    minY = Math.min(minY, ys[i]);
+    maxY = Math.max(maxY, ys[i]);
   }
   const x0 = Math.max(0, Math.floor(minX));
   const y0 = Math.max(0, Math.floor(minY));
@@ -43,19 +51,27 @@ export function rasterizePolygon(xs: ArrayLike<number>, ys: ArrayLike<number>, i
       const y = y0 + row + (k + 0.5) / SUBROWS;
       let m = 0;
       for (let i = 0, j = n - 1; i < n; j = i++) {
-        const yi = ys[i]!;
-        const yj = ys[j]!;
+        const yi = ys[i];
+        const yj = ys[j];
         if (yi <= y === yj <= y) continue;
-        crossings[m++] = xs[i]! + ((y - yi) * (xs[j]! - xs[i]!)) / (yj - yi);
+        crossings[m++] = xs[i] + ((y - yi) * (xs[j] - xs[i])) / (yj - yi);
       }
       sortPrefix(crossings, m);
-      for (let c = 0; c + 1 < m; c += 2) addSpan(data, row * width, x0, width, crossings[c]!, crossings[c + 1]!, weight);
+      for (let c = 0; c + 1 < m; c += 2) addSpan(data, row * width, x0, width, crossings[c], crossings[c + 1], weight);
     }
   }
   return { x0, y0, width, height, data };
 }
 
-function addSpan(data: Float32Array, rowStart: number, x0: number, width: number, left: number, right: number, weight: number): void {
+function addSpan(
+  data: Float32Array,
+  rowStart: number,
+  x0: number,
+  width: number,
+  left: number,
+  right: number,
+  weight: number,
+): void {
   const l = Math.max(left - x0, 0);
   const r = Math.min(right - x0, width);
   if (r <= l) return;
@@ -63,15 +79,15 @@ function addSpan(data: Float32Array, rowStart: number, x0: number, width: number
   const last = Math.min(width - 1, Math.ceil(r) - 1);
   for (let px = first; px <= last; px++) {
     const overlap = Math.min(r, px + 1) - Math.max(l, px);
-    if (overlap > 0) data[rowStart + px]! += overlap * weight;
+    if (overlap > 0) data[rowStart + px] += overlap * weight;
   }
 }
 
 function sortPrefix(values: Float64Array, m: number): void {
   for (let i = 1; i < m; i++) {
-    const v = values[i]!;
+    const v = values[i];
     let j = i - 1;
-    while (j >= 0 && values[j]! > v) {
+    while (j >= 0 && values[j] > v) {
       values[j + 1] = values[j]!;
       j--;
     }
@@ -80,19 +96,25 @@ function sortPrefix(values: Float64Array, m: number): void {
 }
 
 /** Blends `colour` into an RGB float image with the coverage as alpha (scaled by `opacity`). */
-export function blendCoverage(image: Float32Array, imageWidth: number, coverage: Coverage, colour: readonly number[], opacity = 1): void {
+export function blendCoverage(
+  image: Float32Array,
+  imageWidth: number,
+  coverage: Coverage,
+  colour: readonly number[],
+  opacity = 1,
+): void {
   const { x0, y0, width, height, data } = coverage;
-  const r = colour[0]!;
-  const g = colour[1]!;
-  const b = colour[2]!;
+  const r = colour[0];
+  const g = colour[1];
+  const b = colour[2];
   for (let y = 0; y < height; y++) {
     for (let x = 0; x < width; x++) {
-      const a = Math.min(1, data[y * width + x]!) * opacity;
+      const a = Math.min(1, data[y * width + x]) * opacity;
       if (a <= 0) continue;
       const p = ((y0 + y) * imageWidth + x0 + x) * 3;
-      image[p] = image[p]! + (r - image[p]!) * a;
-      image[p + 1] = image[p + 1]! + (g - image[p + 1]!) * a;
-      image[p + 2] = image[p + 2]! + (b - image[p + 2]!) * a;
+      image[p] = image[p] + (r - image[p]) * a;
+      image[p + 1] = image[p + 1] + (g - image[p + 1]) * a;
+      image[p + 2] = image[p + 2] + (b - image[p + 2]) * a;
     }
   }
 }

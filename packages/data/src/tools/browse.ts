@@ -29,7 +29,11 @@ export function classColour(label: number): string {
  * overlay that sharp composites onto the image.
  *
  * @example
- * await browseDataset({ annotations: 'data/shapes/instances_val.json', images: 'data/shapes/val', out: 'runs/browse' });
+ * await browseDataset({
+ *   annotations: 'data/shapes/instances_val.json',
+ *   images: 'data/shapes/val',
+ *   out: 'runs/browse',
+ * });
  */
 export async function browseDataset(options: BrowseOptions): Promise<string[]> {
   const index = await CocoIndex.fromFile(options.annotations);
@@ -38,14 +42,22 @@ export async function browseDataset(options: BrowseOptions): Promise<string[]> {
   if (options.seed !== undefined) Rng.from(options.seed, 0x42).shuffle(order);
   const written: string[] = [];
   for (const i of order.slice(0, n)) {
-    const record = index.images[i]!;
+    const record = index.images[i];
     const file = path.join(options.images, record.file);
     const decoded = await loadRgbImage(file);
     const scale = Math.max(1, Math.ceil((options.minSide ?? 512) / Math.max(decoded.width, decoded.height)));
     const width = decoded.width * scale;
     const height = decoded.height * scale;
     const targets = index.targetsOf(i);
-    const svg = overlaySvg(width, height, scale, targets.boxes, targets.labels, targets.ignoreBoxes, (label) => index.categories[label]!.name);
+    const svg = overlaySvg(
+      width,
+      height,
+      scale,
+      targets.boxes,
+      targets.labels,
+      targets.ignoreBoxes,
+      (label) => index.categories[label].name,
+    );
     const png = await sharp(decoded.data, { raw: { width: decoded.width, height: decoded.height, channels: 3 } })
       .resize(width, height, { kernel: scale > 1 ? 'nearest' : 'lanczos3' })
       .composite([{ input: Buffer.from(svg) }])
@@ -71,25 +83,39 @@ function overlaySvg(
   const parts: string[] = [`<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}">`];
   const fontSize = 13;
   for (let k = 0; k < labels.length; k++) {
-    const [x1, y1, x2, y2] = [boxes[4 * k]! * scale, boxes[4 * k + 1]! * scale, boxes[4 * k + 2]! * scale, boxes[4 * k + 3]! * scale];
-    const colour = classColour(labels[k]!);
-    const name = escapeXml(nameOf(labels[k]!));
+    const [x1, y1, x2, y2] = [
+      boxes[4 * k] * scale,
+      boxes[4 * k + 1] * scale,
+      boxes[4 * k + 2] * scale,
+      boxes[4 * k + 3] * scale,
+    ];
+    const colour = classColour(labels[k]);
+    const name = escapeXml(nameOf(labels[k]));
     const labelY = y1 >= fontSize + 2 ? y1 - fontSize - 2 : y1;
     const labelWidth = name.length * fontSize * 0.62 + 6;
     parts.push(
-      `<rect x="${x1.toFixed(1)}" y="${y1.toFixed(1)}" width="${(x2 - x1).toFixed(1)}" height="${(y2 - y1).toFixed(1)}" fill="none" stroke="${colour}" stroke-width="2"/>`,
-      `<rect x="${x1.toFixed(1)}" y="${labelY.toFixed(1)}" width="${labelWidth.toFixed(1)}" height="${fontSize + 2}" fill="${colour}" fill-opacity="0.85"/>`,
-      `<text x="${(x1 + 3).toFixed(1)}" y="${(labelY + fontSize - 1).toFixed(1)}" font-family="DejaVu Sans, Arial, sans-serif" font-size="${fontSize}" fill="black">${name}</text>`,
+      `<rect x="${x1.toFixed(1)}" y="${y1.toFixed(1)}" width="${(x2 - x1).toFixed(1)}" ` +
+        `height="${(y2 - y1).toFixed(1)}" fill="none" stroke="${colour}" stroke-width="2"/>`,
+      `<rect x="${x1.toFixed(1)}" y="${labelY.toFixed(1)}" width="${labelWidth.toFixed(1)}" ` +
+        `height="${fontSize + 2}" fill="${colour}" fill-opacity="0.85"/>`,
+      `<text x="${(x1 + 3).toFixed(1)}" y="${(labelY + fontSize - 1).toFixed(1)}" ` +
+        `font-family="DejaVu Sans, Arial, sans-serif" font-size="${fontSize}" fill="black">${name}</text>`,
     );
   }
   for (let k = 0; k < ignore.length; k += 4) {
-    const [x1, y1, x2, y2] = [ignore[k]! * scale, ignore[k + 1]! * scale, ignore[k + 2]! * scale, ignore[k + 3]! * scale];
-    parts.push(`<rect x="${x1.toFixed(1)}" y="${y1.toFixed(1)}" width="${(x2 - x1).toFixed(1)}" height="${(y2 - y1).toFixed(1)}" fill="none" stroke="#bbbbbb" stroke-width="2" stroke-dasharray="6,4"/>`);
+    const [x1, y1, x2, y2] = [ignore[k] * scale, ignore[k + 1] * scale, ignore[k + 2] * scale, ignore[k + 3] * scale];
+    parts.push(
+      `<rect x="${x1.toFixed(1)}" y="${y1.toFixed(1)}" width="${(x2 - x1).toFixed(1)}" ` +
+        `height="${(y2 - y1).toFixed(1)}" fill="none" stroke="#bbbbbb" stroke-width="2" stroke-dasharray="6,4"/>`,
+    );
   }
   parts.push('</svg>');
   return parts.join('');
 }
 
 function escapeXml(text: string): string {
-  return text.replace(/[<>&"']/g, (c) => ({ '<': '&lt;', '>': '&gt;', '&': '&amp;', '"': '&quot;', "'": '&apos;' })[c]!);
+  return text.replace(
+    /[<>&"']/g,
+    (c) => ({ '<': '&lt;', '>': '&gt;', '&': '&amp;', '"': '&quot;', "'": '&apos;' })[c]!,
+  );
 }

@@ -7,7 +7,11 @@ import type { CocoProblem } from '../coco/types.js';
  * Checks that each image record's file exists, is readable as an image and has the size
  * the record states (after EXIF orientation). Reads headers only, 16 at a time.
  */
-export async function checkImageFiles(images: readonly unknown[], imageDir: string, concurrency = 16): Promise<CocoProblem[]> {
+export async function checkImageFiles(
+  images: readonly unknown[],
+  imageDir: string,
+  concurrency = 16,
+): Promise<CocoProblem[]> {
   const problems: CocoProblem[][] = images.map(() => []);
   let next = 0;
   const worker = async (): Promise<void> => {
@@ -20,7 +24,12 @@ export async function checkImageFiles(images: readonly unknown[], imageDir: stri
       try {
         await stat(file);
       } catch {
-        problems[i]!.push({ severity: 'error', kind: 'missing-image-file', record: where, message: `image file ${file} not found` });
+        problems[i].push({
+          severity: 'error',
+          kind: 'missing-image-file',
+          record: where,
+          message: `image file ${file} not found`,
+        });
         continue;
       }
       try {
@@ -29,16 +38,23 @@ export async function checkImageFiles(images: readonly unknown[], imageDir: stri
         const width = swap ? meta.height : meta.width;
         const height = swap ? meta.width : meta.height;
         if (width !== record.width || height !== record.height) {
-          problems[i]!.push({
+          problems[i].push({
             severity: 'error',
             kind: 'image-size-mismatch',
             record: where,
-            message: `${file} is ${width}x${height} (after EXIF orientation) but the record says ${String(record.width)}x${String(record.height)}`,
+            message:
+              `${file} is ${width}x${height} (after EXIF orientation) but the record says ` +
+              `${String(record.width)}x${String(record.height)}`,
           });
         }
       } catch (error) {
         const reason = error instanceof Error ? error.message.split('\n')[0] : String(error);
-        problems[i]!.push({ severity: 'error', kind: 'unreadable-image', record: where, message: `${file} cannot be read as an image: ${reason}` });
+        problems[i].push({
+          severity: 'error',
+          kind: 'unreadable-image',
+          record: where,
+          message: `${file} cannot be read as an image: ${reason}`,
+        });
       }
     }
   };

@@ -32,11 +32,23 @@ export function expand(options: ExpandOptions): Transform {
       const height = Math.max(h, Math.floor(h * ratio));
       const a = sample.meta.affine;
       return {
-        image: { ...image, width, height, offsetX: left, offsetY: top, fill: [Math.fround(options.mean[0]), Math.fround(options.mean[1]), Math.fround(options.mean[2])] },
+        image: {
+          ...image,
+          width,
+          height,
+          offsetX: left,
+          offsetY: top,
+          fill: [Math.fround(options.mean[0]), Math.fround(options.mean[1]), Math.fround(options.mean[2])],
+        },
         boxes: affineBoxes(sample.boxes, 1, left, 1, top),
         labels: sample.labels,
         ignoreBoxes: affineBoxes(sample.ignoreBoxes, 1, left, 1, top),
-        meta: { ...sample.meta, affine: { sx: a.sx, tx: a.tx + left, sy: a.sy, ty: a.ty + top }, validWidth: width, validHeight: height },
+        meta: {
+          ...sample.meta,
+          affine: { sx: a.sx, tx: a.tx + left, sy: a.sy, ty: a.ty + top },
+          validWidth: width,
+          validHeight: height,
+        },
       };
     },
   };

@@ -22,9 +22,9 @@ export function flipSample(sample: Sample): Sample {
     let left = y * dataWidth * 3;
     let right = left + (dataWidth - 1) * 3;
     for (; left < right; left += 3, right -= 3) {
-      const r = data[left]!;
-      const g = data[left + 1]!;
-      const b = data[left + 2]!;
+      const r = data[left];
+      const g = data[left + 1];
+      const b = data[left + 2];
       data[left] = data[right]!;
       data[left + 1] = data[right + 1]!;
       data[left + 2] = data[right + 2]!;
@@ -47,9 +47,9 @@ export function flipSample(sample: Sample): Sample {
 function mirrorBoxes(boxes: Float32Array, width: number): Float32Array {
   const out = new Float32Array(boxes.length);
   for (let i = 0; i < boxes.length; i += 4) {
-    out[i] = width - boxes[i + 2]!;
+    out[i] = width - boxes[i + 2];
     out[i + 1] = boxes[i + 1]!;
-    out[i + 2] = width - boxes[i]!;
+    out[i + 2] = width - boxes[i];
     out[i + 3] = boxes[i + 3]!;
   }
   return out;

@@ -59,7 +59,7 @@ export function cropSample(sample: Sample, x1: number, y1: number, x2: number, y
   const kept = cropBoxes(sample.boxes, x1, y1, x2, y2);
   const keptIgnore = cropBoxes(sample.ignoreBoxes, x1, y1, x2, y2);
   const labels = new Int32Array(kept.indices.length);
-  for (let i = 0; i < labels.length; i++) labels[i] = sample.labels[kept.indices[i]!]!;
+  for (let i = 0; i < labels.length; i++) labels[i] = sample.labels[kept.indices[i]]!;
   const image = sample.image;
   const a = sample.meta.affine;
   return {
@@ -67,7 +67,12 @@ export function cropSample(sample: Sample, x1: number, y1: number, x2: number, y
     boxes: kept.boxes,
     labels,
     ignoreBoxes: keptIgnore.boxes,
-    meta: { ...sample.meta, affine: { sx: a.sx, tx: a.tx - x1, sy: a.sy, ty: a.ty - y1 }, validWidth: x2 - x1, validHeight: y2 - y1 },
+    meta: {
+      ...sample.meta,
+      affine: { sx: a.sx, tx: a.tx - x1, sy: a.sy, ty: a.ty - y1 },
+      validWidth: x2 - x1,
+      validHeight: y2 - y1,
+    },
   };
 }
 
@@ -77,20 +82,26 @@ function anyCentreInside(boxes: Float32Array, x1: number, y1: number, x2: number
 }
 
 function centreInside(boxes: Float32Array, i: number, x1: number, y1: number, x2: number, y2: number): boolean {
-  const cx = (boxes[i]! + boxes[i + 2]!) / 2;
-  const cy = (boxes[i + 1]! + boxes[i + 3]!) / 2;
+  const cx = (boxes[i] + boxes[i + 2]) / 2;
+  const cy = (boxes[i + 1] + boxes[i + 3]) / 2;
   return cx > x1 && cy > y1 && cx < x2 && cy < y2;
 }
 
-function cropBoxes(boxes: Float32Array, x1: number, y1: number, x2: number, y2: number): { boxes: Float32Array; indices: Int32Array } {
+function cropBoxes(
+  boxes: Float32Array,
+  x1: number,
+  y1: number,
+  x2: number,
+  y2: number,
+): { boxes: Float32Array; indices: Int32Array } {
   const out: number[] = [];
   const indices: number[] = [];
   for (let i = 0; i < boxes.length; i += 4) {
     if (!centreInside(boxes, i, x1, y1, x2, y2)) continue;
-    const bx1 = Math.max(boxes[i]!, x1) - x1;
-    const by1 = Math.max(boxes[i + 1]!, y1) - y1;
-    const bx2 = Math.min(boxes[i + 2]!, x2) - x1;
-    const by2 = Math.min(boxes[i + 3]!, y2) - y1;
+    const bx1 = Math.max(boxes[i], x1) - x1;
+    const by1 = Math.max(boxes[i + 1], y1) - y1;
+    const bx2 = Math.min(boxes[i + 2], x2) - x1;
+    const by2 = Math.min(boxes[i + 3], y2) - y1;
     // A box with its centre inside keeps positive extent unless it was degenerate already.
     if (!(bx2 > bx1 && by2 > by1)) continue;
     out.push(bx1, by1, bx2, by2);

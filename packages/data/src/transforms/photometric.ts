@@ -51,7 +51,7 @@ export function photometricDistortion(options: PhotometricOptions = {}): Transfo
       distortPixels(image.data, d);
       const fill = Float32Array.from(image.fill);
       distortPixels(fill, d);
-      return { ...sample, image: { ...image, fill: [fill[0]!, fill[1]!, fill[2]!] } };
+      return { ...sample, image: { ...image, fill: [fill[0], fill[1], fill[2]] } };
     },
   };
 }
@@ -69,9 +69,9 @@ function distortPixels(px: Float32Array, d: Distortion): void {
   const p1 = p?.[1] ?? 1;
   const p2 = p?.[2] ?? 2;
   for (let i = 0; i < px.length; i += 3) {
-    let r = (px[i]! + add) * mulBefore;
-    let g = (px[i + 1]! + add) * mulBefore;
-    let b = (px[i + 2]! + add) * mulBefore;
+    let r = (px[i] + add) * mulBefore;
+    let g = (px[i + 1] + add) * mulBefore;
+    let b = (px[i + 2] + add) * mulBefore;
     if (hsv && hue === 0) {
       // Saturation alone keeps the hue, and for a fixed hue every channel is
       // v − s·v·k(hue): scaling s moves each channel towards the max, c' = v − sat·(v − c).
@@ -112,12 +112,36 @@ function distortPixels(px: Float32Array, d: Distortion): void {
       const q = v * (1 - s * f);
       const t = v * (1 - s * (1 - f));
       switch (sector) {
-        case 0: r = v; g = t; b = pp; break;
-        case 1: r = q; g = v; b = pp; break;
-        case 2: r = pp; g = v; b = t; break;
-        case 3: r = pp; g = q; b = v; break;
-        case 4: r = t; g = pp; b = v; break;
-        default: r = v; g = pp; b = q; break;
+        case 0:
+          r = v;
+          g = t;
+          b = pp;
+          break;
+        case 1:
+          r = q;
+          g = v;
+          b = pp;
+          break;
+        case 2:
+          r = pp;
+          g = v;
+          b = t;
+          break;
+        case 3:
+          r = pp;
+          g = q;
+          b = v;
+          break;
+        case 4:
+          r = t;
+          g = pp;
+          b = v;
+          break;
+        default:
+          r = v;
+          g = pp;
+          b = q;
+          break;
       }
     }
     r *= mulAfter;

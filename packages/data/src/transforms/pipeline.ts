@@ -11,12 +11,36 @@ export interface Pipeline {
   readonly spec?: PipelineSpec;
 }
 
-/** A serialisable description of a preset pipeline, e.g. `{ preset: 'paper-train', size: 512 }`. */
-export interface PipelineSpec {
-  preset: 'paper-train' | 'paper-test' | 'coco-1x-train' | 'coco-1x-test' | 'shapes-train' | 'shapes-test';
-  /** Output side of `paper-train`. */
-  size?: number;
-}
+/** The names of the preset pipelines (configs' `trainPipeline` / `testPipeline`). */
+export type PipelinePreset =
+  | 'paper-train'
+  | 'paper-test'
+  | 'coco-1x-train'
+  | 'coco-1x-test'
+  | 'shapes-train'
+  | 'shapes-test'
+  | 'resize-train'
+  | 'resize-test';
+
+/** A model input size as `[height, width]` in pixels (the order of detector configs' `inputSize`). */
+export type InputSize = readonly [number, number];
+
+/**
+ * A serialisable description of a preset pipeline, e.g. `{ preset: 'paper-train', size: 512 }`
+ * or `{ preset: 'resize-train', size: [512, 640] }`; worker threads rebuild pipelines from it.
+ */
+export type PipelineSpec =
+  | {
+      preset: 'paper-train';
+      /** Output side. Default 512. */
+      size?: number;
+    }
+  | {
+      preset: 'resize-train' | 'resize-test';
+      /** The box `[height, width]` that images are resized to fit inside. Default [512, 512]. */
+      size?: InputSize;
+    }
+  | { preset: Exclude<PipelinePreset, 'paper-train' | 'resize-train' | 'resize-test'> };
 
 /** Composes transforms into a {@link Pipeline}. */
 export function compose(name: string, transforms: Transform[], spec?: PipelineSpec): Pipeline {

@@ -53,15 +53,20 @@ export interface Transform {
 
 /** Wraps decoded pixels (any numeric HWC RGB array) as a dense canvas of float32. */
 export function canvasFromPixels(pixels: ArrayLike<number>, width: number, height: number): ImageCanvas {
-  if (pixels.length !== width * height * 3) throw new RangeError(`expected ${width * height * 3} values for ${width}x${height} RGB, got ${pixels.length}`);
+  if (pixels.length !== width * height * 3)
+    throw new RangeError(`expected ${width * height * 3} values for ${width}x${height} RGB, got ${pixels.length}`);
   // The typed-array constructor converts natively (several times faster than a JS loop).
-  const data = ArrayBuffer.isView(pixels) ? new Float32Array(pixels as unknown as ArrayLike<number> & Iterable<number>) : Float32Array.from(pixels);
+  const data = ArrayBuffer.isView(pixels)
+    ? new Float32Array(pixels as unknown as ArrayLike<number> & Iterable<number>)
+    : Float32Array.from(pixels);
   return { width, height, data, dataWidth: width, dataHeight: height, offsetX: 0, offsetY: 0, fill: [0, 0, 0] };
 }
 
 /** True when the canvas is exactly its data (no virtual border, no hidden data). */
 export function isDense(image: ImageCanvas): boolean {
-  return image.offsetX === 0 && image.offsetY === 0 && image.dataWidth === image.width && image.dataHeight === image.height;
+  return (
+    image.offsetX === 0 && image.offsetY === 0 && image.dataWidth === image.width && image.dataHeight === image.height
+  );
 }
 
 /** The canvas as plain pixels (copies only when it is not dense already). */
@@ -70,14 +75,29 @@ export function densify(image: ImageCanvas): ImageCanvas {
   const { width, height } = image;
   const out = new Float32Array(width * height * 3);
   writeCanvasInto(image, out, width, height);
-  return { width, height, data: out, dataWidth: width, dataHeight: height, offsetX: 0, offsetY: 0, fill: [...image.fill] };
+  return {
+    width,
+    height,
+    data: out,
+    dataWidth: width,
+    dataHeight: height,
+    offsetX: 0,
+    offsetY: 0,
+    fill: [...image.fill],
+  };
 }
 
 /**
  * Writes the canvas into the top-left of an HWC buffer `outWidth` pixels wide and
  * `outHeight` tall; outside the canvas the buffer is left as it is (the caller's padding).
  */
-export function writeCanvasInto(image: ImageCanvas, out: Float32Array, outWidth: number, outHeight: number, outOffset = 0): void {
+export function writeCanvasInto(
+  image: ImageCanvas,
+  out: Float32Array,
+  outWidth: number,
+  outHeight: number,
+  outOffset = 0,
+): void {
   const { data, dataWidth, dataHeight, offsetX, offsetY, fill } = image;
   const width = Math.min(image.width, outWidth);
   const height = Math.min(image.height, outHeight);
@@ -99,9 +119,9 @@ export function writeCanvasInto(image: ImageCanvas, out: Float32Array, outWidth:
 }
 
 function fillRange(out: Float32Array, start: number, end: number, fill: readonly number[]): void {
-  const r = fill[0]!;
-  const g = fill[1]!;
-  const b = fill[2]!;
+  const r = fill[0];
+  const g = fill[1];
+  const b = fill[2];
   for (let i = start; i < end; i += 3) {
     out[i] = r;
     out[i + 1] = g;
@@ -114,10 +134,10 @@ export function toOriginalBoxes(boxes: Float32Array, meta: SampleMeta): Float32A
   const { sx, tx, sy, ty } = meta.affine;
   const out = new Float32Array(boxes.length);
   for (let i = 0; i < boxes.length; i += 4) {
-    const ax = (boxes[i]! - tx) / sx;
-    const bx = (boxes[i + 2]! - tx) / sx;
-    const ay = (boxes[i + 1]! - ty) / sy;
-    const by = (boxes[i + 3]! - ty) / sy;
+    const ax = (boxes[i] - tx) / sx;
+    const bx = (boxes[i + 2] - tx) / sx;
+    const ay = (boxes[i + 1] - ty) / sy;
+    const by = (boxes[i + 3] - ty) / sy;
     out[i] = Math.min(ax, bx);
     out[i + 1] = Math.min(ay, by);
     out[i + 2] = Math.max(ax, bx);

@@ -2,7 +2,7 @@ import * as tf from '@tensorflow/tfjs';
 
 /**
  * The epsilon the Parameterized AP code (mmdet `core/utils/misc.py`) ADDS to the union and to
- * the enclosing area (spec §9.4). It is added, not used as a floor (mmdet's `bbox_overlaps`
+ * the enclosing area (docs/spec/paper-spec.md §9.4). It is added, not used as a floor (mmdet's `bbox_overlaps`
  * uses `max(·, eps)` instead): identical boxes therefore give IoU = A/(A + 1e-7) < 1.
  */
 export const BOX_IOU_EPS = 1e-7;
@@ -15,7 +15,7 @@ export interface AlignedIous {
 
 /**
  * IoU and generalised IoU of `pred[i]` with `target[i]` (aligned pairs, boxes `[N, 4]` as
- * `(x1, y1, x2, y2)`), exactly as the Parameterized AP code computes them (spec §9.4):
+ * `(x1, y1, x2, y2)`), exactly as the Parameterized AP code computes them (docs/spec/paper-spec.md §9.4):
  *
  * ```
  * overlap = relu(min(x2,x2') − max(x1,x1')) · relu(min(y2,y2') − max(y1,y1'))
@@ -30,7 +30,7 @@ export interface AlignedIous {
  *
  * @example
  * const { giou } = alignedIous(predBoxes, gtBoxes);
- * const quality = giou.add(1).div(2);   // u = (GIoU + 1) / 2, spec §9.1
+ * const quality = giou.add(1).div(2);   // u = (GIoU + 1) / 2, docs/spec/paper-spec.md §9.1
  */
 export function alignedIous(pred: tf.Tensor2D, target: tf.Tensor2D): AlignedIous {
   assertBoxes(pred, 'pred');
@@ -41,15 +41,15 @@ export function alignedIous(pred: tf.Tensor2D, target: tf.Tensor2D): AlignedIous
   return tf.tidy(() => {
     const [px1, py1, px2, py2] = tf.unstack(pred.toFloat(), 1) as tf.Tensor1D[];
     const [tx1, ty1, tx2, ty2] = tf.unstack(target.toFloat(), 1) as tf.Tensor1D[];
-    const overlapW = tf.relu(tf.sub(tf.minimum(px2!, tx2!), tf.maximum(px1!, tx1!)));
-    const overlapH = tf.relu(tf.sub(tf.minimum(py2!, ty2!), tf.maximum(py1!, ty1!)));
+    const overlapW = tf.relu(tf.sub(tf.minimum(px2, tx2), tf.maximum(px1, tx1)));
+    const overlapH = tf.relu(tf.sub(tf.minimum(py2, ty2), tf.maximum(py1, ty1)));
     const overlap = tf.mul(overlapW, overlapH);
-    const areaPred = tf.mul(tf.sub(px2!, px1!), tf.sub(py2!, py1!));
-    const areaTarget = tf.mul(tf.sub(tx2!, tx1!), tf.sub(ty2!, ty1!));
+    const areaPred = tf.mul(tf.sub(px2, px1), tf.sub(py2, py1));
+    const areaTarget = tf.mul(tf.sub(tx2, tx1), tf.sub(ty2, ty1));
     const union = tf.add(tf.sub(tf.add(areaPred, areaTarget), overlap), BOX_IOU_EPS);
     const iou = tf.div(overlap, union);
-    const encloseW = tf.relu(tf.sub(tf.maximum(px2!, tx2!), tf.minimum(px1!, tx1!)));
-    const encloseH = tf.relu(tf.sub(tf.maximum(py2!, ty2!), tf.minimum(py1!, ty1!)));
+    const encloseW = tf.relu(tf.sub(tf.maximum(px2, tx2), tf.minimum(px1, tx1)));
+    const encloseH = tf.relu(tf.sub(tf.maximum(py2, ty2), tf.minimum(py1, ty1)));
     const enclose = tf.add(tf.mul(encloseW, encloseH), BOX_IOU_EPS);
     const giou = tf.sub(iou, tf.div(tf.sub(enclose, union), enclose));
     return { iou: iou as tf.Tensor1D, giou: giou as tf.Tensor1D };

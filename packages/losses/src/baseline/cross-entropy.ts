@@ -17,9 +17,15 @@ export interface SigmoidCrossEntropyOptions {
  * @example
  * const perAnchor = sigmoidCrossEntropy(objectness, isObject, { weights: sampled, reduction: 'sum' });
  */
-export function sigmoidCrossEntropy(logits: tf.Tensor, targets: tf.Tensor, options: SigmoidCrossEntropyOptions = {}): tf.Tensor {
+export function sigmoidCrossEntropy(
+  logits: tf.Tensor,
+  targets: tf.Tensor,
+  options: SigmoidCrossEntropyOptions = {},
+): tf.Tensor {
   assertSameShape(logits, targets, 'sigmoidCrossEntropy(logits, targets)');
-  return tf.tidy(() => reduceLoss(bceWithLogits(logits.toFloat(), targets.toFloat()), options.reduction ?? 'mean', options.weights));
+  return tf.tidy(() =>
+    reduceLoss(bceWithLogits(logits.toFloat(), targets.toFloat()), options.reduction ?? 'mean', options.weights),
+  );
 }
 
 /** Options of {@link softmaxCrossEntropy}. */
@@ -46,14 +52,22 @@ export interface SoftmaxCrossEntropyOptions {
  * // Faster R-CNN RoI head: 81 logits, label 80 = background, −1 = not sampled
  * const loss = softmaxCrossEntropy(clsLogits, labels);
  */
-export function softmaxCrossEntropy(logits: tf.Tensor2D, labels: tf.Tensor1D, options: SoftmaxCrossEntropyOptions = {}): tf.Tensor {
+export function softmaxCrossEntropy(
+  logits: tf.Tensor2D,
+  labels: tf.Tensor1D,
+  options: SoftmaxCrossEntropyOptions = {},
+): tf.Tensor {
   const [n, k] = logits.shape;
-  if (logits.rank !== 2) throw new Error(`softmaxCrossEntropy: logits must be [N, K]; got [${logits.shape.join(', ')}]`);
+  if (logits.rank !== 2)
+    throw new Error(`softmaxCrossEntropy: logits must be [N, K]; got [${logits.shape.join(', ')}]`);
   if (labels.rank !== 1 || labels.shape[0] !== n) {
     throw new Error(`softmaxCrossEntropy: labels must be [${n}]; got [${labels.shape.join(', ')}]`);
   }
   const classWeights = options.classWeights;
-  if (classWeights !== undefined && (classWeights.length !== k || classWeights.some((w) => !Number.isFinite(w) || w < 0))) {
+  if (
+    classWeights !== undefined &&
+    (classWeights.length !== k || classWeights.some((w) => !Number.isFinite(w) || w < 0))
+  ) {
     throw new Error(`softmaxCrossEntropy: classWeights must be ${k} finite numbers ≥ 0`);
   }
   const reduction = options.reduction ?? 'mean';
@@ -65,7 +79,8 @@ export function softmaxCrossEntropy(logits: tf.Tensor2D, labels: tf.Tensor1D, op
     const kept = tf.notEqual(labelsInt, ignoreIndex).toFloat();
     const oneHot = tf.mul(tf.oneHot(labelsInt, k).toFloat(), kept.expandDims(1));
     const nll = tf.neg(tf.sum(tf.mul(tf.logSoftmax(logits.toFloat()), oneHot), 1));
-    const rowWeights = classWeights === undefined ? tf.sum(oneHot, 1) : tf.sum(tf.mul(oneHot, tf.tensor1d([...classWeights])), 1);
+    const rowWeights =
+      classWeights === undefined ? tf.sum(oneHot, 1) : tf.sum(tf.mul(oneHot, tf.tensor1d([...classWeights])), 1);
     const weighted = tf.mul(nll, rowWeights);
     if (reduction === 'none') return weighted;
     if (reduction === 'sum') return tf.sum(weighted);

@@ -31,11 +31,17 @@ export interface SigmoidFocalLossOptions {
  * @example
  * const loss = sigmoidFocalLoss(logits, targets, { alpha: 0.25, gamma: 2, reduction: 'sum' });
  */
-export function sigmoidFocalLoss(logits: tf.Tensor, targets: tf.Tensor, options: SigmoidFocalLossOptions = {}): tf.Tensor {
+export function sigmoidFocalLoss(
+  logits: tf.Tensor,
+  targets: tf.Tensor,
+  options: SigmoidFocalLossOptions = {},
+): tf.Tensor {
   const alpha = options.alpha ?? 0.25;
   const gamma = options.gamma ?? 2;
-  if (!Number.isFinite(alpha) || alpha > 1) throw new Error(`sigmoidFocalLoss: alpha must be ≤ 1 (negative disables it); got ${alpha}`);
-  if (!Number.isFinite(gamma) || gamma < 0) throw new Error(`sigmoidFocalLoss: gamma must be a finite number ≥ 0; got ${gamma}`);
+  if (!Number.isFinite(alpha) || alpha > 1)
+    throw new Error(`sigmoidFocalLoss: alpha must be ≤ 1 (negative disables it); got ${alpha}`);
+  if (!Number.isFinite(gamma) || gamma < 0)
+    throw new Error(`sigmoidFocalLoss: gamma must be a finite number ≥ 0; got ${gamma}`);
   assertSameShape(logits, targets, 'sigmoidFocalLoss(logits, targets)');
   return tf.tidy(() => {
     const t = targets.toFloat();
@@ -44,7 +50,7 @@ export function sigmoidFocalLoss(logits: tf.Tensor, targets: tf.Tensor, options:
       (args[1] as tf.GradSaveFunc)([x, t]);
       return {
         value: focalValue(x, t, alpha, gamma),
-        gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => tf.mul(dy, focalGradient(saved[0]!, saved[1]!, alpha, gamma)),
+        gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => tf.mul(dy, focalGradient(saved[0], saved[1], alpha, gamma)),
       };
     });
     return reduceLoss(elementwise(logits.toFloat()), options.reduction ?? 'none', options.weights);
@@ -82,7 +88,8 @@ function oneMinusPt(x: tf.Tensor, t: tf.Tensor, gamma: number): tf.Tensor {
   return gamma < 1 ? tf.maximum(a, 1e-12) : a;
 }
 
-const alphaWeight = (t: tf.Tensor, alpha: number): tf.Tensor => tf.add(tf.mul(t, alpha), tf.mul(tf.sub(1, t), 1 - alpha));
+const alphaWeight = (t: tf.Tensor, alpha: number): tf.Tensor =>
+  tf.add(tf.mul(t, alpha), tf.mul(tf.sub(1, t), 1 - alpha));
 
 /**
  * Binary cross-entropy with logits, written as `t·softplus(−x) + (1−t)·softplus(x)`

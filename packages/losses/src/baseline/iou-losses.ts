@@ -28,7 +28,8 @@ export const LOG_IOU_FLOOR = 1e-6;
  */
 export function iouLoss(pred: tf.Tensor2D, target: tf.Tensor2D, options: IouLossOptions = {}): tf.Tensor {
   const mode = options.mode ?? 'linear';
-  if (mode !== 'linear' && mode !== 'log') throw new Error(`iouLoss: mode must be 'linear' or 'log'; got ${JSON.stringify(mode)}`);
+  if (mode !== 'linear' && mode !== 'log')
+    throw new Error(`iouLoss: mode must be 'linear' or 'log'; got ${JSON.stringify(mode)}`);
   return tf.tidy(() => {
     const { iou } = alignedIous(pred, target);
     // clipByValue has a stock gradient (zero where clipped), unlike a where(less(...)) floor.
@@ -39,11 +40,13 @@ export function iouLoss(pred: tf.Tensor2D, target: tf.Tensor2D, options: IouLoss
 
 /**
  * GIoU loss `1 − GIoU` (Rezatofighi et al. 2019) per aligned box pair `[N, 4]` xyxy, with the
- * Parameterized AP code's epsilons (1e-7 added to union and enclosing area; spec §9.4).
+ * Parameterized AP code's epsilons (1e-7 added to union and enclosing area; docs/spec/paper-spec.md §9.4).
  *
  * @example
  * const loss = giouLoss(decodedPred, gtBoxes, { weights: positiveMask, reduction: 'sum' });
  */
 export function giouLoss(pred: tf.Tensor2D, target: tf.Tensor2D, options: BoxLossOptions = {}): tf.Tensor {
-  return tf.tidy(() => reduceLoss(tf.sub(1, alignedIous(pred, target).giou), options.reduction ?? 'mean', options.weights));
+  return tf.tidy(() =>
+    reduceLoss(tf.sub(1, alignedIous(pred, target).giou), options.reduction ?? 'mean', options.weights),
+  );
 }

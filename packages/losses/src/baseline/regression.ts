@@ -33,8 +33,14 @@ export function l1Loss(pred: tf.Tensor, target: tf.Tensor, options: RegressionLo
  * @example
  * const box = smoothL1Loss(deltas, targetDeltas, 1 / 9, { reduction: 'sum' });
  */
-export function smoothL1Loss(pred: tf.Tensor, target: tf.Tensor, beta = 1, options: RegressionLossOptions = {}): tf.Tensor {
-  if (!Number.isFinite(beta) || beta < 0) throw new Error(`smoothL1Loss: beta must be a finite number ≥ 0; got ${beta}`);
+export function smoothL1Loss(
+  pred: tf.Tensor,
+  target: tf.Tensor,
+  beta = 1,
+  options: RegressionLossOptions = {},
+): tf.Tensor {
+  if (!Number.isFinite(beta) || beta < 0)
+    throw new Error(`smoothL1Loss: beta must be a finite number ≥ 0; got ${beta}`);
   assertSameShape(pred, target, 'smoothL1Loss(pred, target)');
   if (beta === 0) return l1Loss(pred, target, options);
   return tf.tidy(() => {

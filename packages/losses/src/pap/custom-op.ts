@@ -12,9 +12,7 @@ type CustomGradBody = Parameters<typeof tf.customGrad>[0];
  * `tf.customGrad` for a one-input op, with tensor-typed parameters (tfjs types every
  * parameter as `Tensor | GradSaveFunc`, which strict TypeScript cannot narrow).
  */
-export function customOp1(
-  body: (x: tf.Tensor, save: tf.GradSaveFunc) => CustomOpResult,
-): (x: tf.Tensor) => tf.Tensor {
+export function customOp1(body: (x: tf.Tensor, save: tf.GradSaveFunc) => CustomOpResult): (x: tf.Tensor) => tf.Tensor {
   const op = tf.customGrad(body as unknown as CustomGradBody);
   return (x) => op(x);
 }

@@ -22,7 +22,10 @@ function tensorFunctions(options: ResolvedPapOptions): TensorFunctions {
   switch (options.form) {
     case 'searched': {
       const [fH2, fI2, fI3, fI1, fH1] = options.functions!;
-      const pw = (f: typeof fH2): Fn => (x) => piecewiseLinearTensor(x, f);
+      const pw =
+        (f: typeof fH2): Fn =>
+        (x) =>
+          piecewiseLinearTensor(x, f);
       const stepH1: Fn = (d) => tf.add(tf.div(tf.sign(d), 2), 0.5);
       return {
         h2: (d) => pw(fH2)(normDiff(d)),

@@ -63,7 +63,7 @@ function checkIous(inputs: HostPapInputs, form: string): boolean {
 }
 
 /**
- * The fast exact Parameterized AP loss on host arrays, in float64 (paper-spec §2–3, §6).
+ * The fast exact Parameterized AP loss on host arrays, in float64 (docs/spec/paper-spec.md §2–3, §6).
  *
  * H1 and H2 are polynomials (degree ≤ 2) of the score difference on each region between
  * their breakpoints. With rows sorted once by logit, every per-positive sum
@@ -73,10 +73,7 @@ function checkIous(inputs: HostPapInputs, form: string): boolean {
  * O(K + P) besides the M-sized inputs and gradients. The 'sigmoid' form has no such structure
  * and is rejected here (the tfjs entry point uses the chunked dense path for it).
  */
-export function paplossHostForward(
-  inputs: HostPapInputs,
-  options: ResolvedPapOptions,
-): HostPapForward {
+export function paplossHostForward(inputs: HostPapInputs, options: ResolvedPapOptions): HostPapForward {
   const { logits, ious, targets } = inputs;
   if (!(logits instanceof Float32Array)) {
     throw new TypeError('paplossHostForward: logits must be a Float32Array (the radix sort reads float32 bits)');
@@ -97,11 +94,7 @@ export function paplossHostForward(
   return fastForward(inputs, selection, fns);
 }
 
-function fastForward(
-  inputs: HostPapInputs,
-  selection: PairSelection,
-  fns: HostFunctions,
-): HostPapForward {
+function fastForward(inputs: HostPapInputs, selection: PairSelection, fns: HostFunctions): HostPapForward {
   const { logits, ious } = inputs;
   const { rows, cols } = selection;
   const h1 = fns.h1!;
@@ -165,7 +158,7 @@ interface ForwardState {
 }
 
 /**
- * Gradients (paper-spec §6, with the 1/D_j the spec's g_kj leaves out):
+ * Gradients (docs/spec/paper-spec.md §6, with the 1/D_j the spec's g_kj leaves out):
  *   ∂L/∂d_kj = γ_j a_k H2'(d_kj),  γ_j = I3(u_j) / (D_j Z);  a row gets +Σ_j, a column −Σ_k;
  *   ∂L/∂u_j = (−I1'(u_j) + I3'(u_j) N_j / D_j) / Z;   ∂L/∂u_k = −I2'(u_k) Σ_j γ_j H2(d_kj).
  * D_j is a constant (H1 is detached). A positive in the top-K gets both its row and column

@@ -3,7 +3,7 @@ import { customOp1 } from './custom-op.js';
 import { UserError } from '@apdet/io';
 
 /**
- * GradScale (paper-spec §5): the identity in the forward pass; in the backward pass the
+ * GradScale (docs/spec/paper-spec.md §5): the identity in the forward pass; in the backward pass the
  * incoming gradient is multiplied by `w`. Put it on the box-regression output so that every
  * gradient reaching the box branch through the IoU terms is scaled by `w`, while the loss value
  * and the classification gradients stay unchanged. The paper's searched values are the presets'

@@ -11,12 +11,7 @@ export {
   type CtrlPoints,
   type PiecewiseLinear,
 } from './piecewise-linear.js';
-export {
-  ctrlPointsToTheta,
-  gradScaleFromTheta,
-  thetaFromGradScale,
-  thetaToCtrlPoints,
-} from './theta.js';
+export { ctrlPointsToTheta, gradScaleFromTheta, thetaFromGradScale, thetaToCtrlPoints } from './theta.js';
 export {
   FASTER_RCNN_ROI_PRESET,
   FASTER_RCNN_RPN_PRESET,

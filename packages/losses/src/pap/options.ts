@@ -38,9 +38,7 @@ export function resolvePapOptions(options: PapLossOptions): ResolvedPapOptions {
   }
   const { form } = options;
   if (!PAP_FORMS.includes(form)) {
-    throw new UserError(
-      `parameterizedApLoss: unknown form '${String(form)}'; expected one of ${PAP_FORMS.join(', ')}`,
-    );
+    throw new UserError(`parameterizedApLoss: unknown form '${String(form)}'; expected one of ${PAP_FORMS.join(', ')}`);
   }
   const topK = options.topK ?? DEFAULT_TOP_K;
   if (!Number.isInteger(topK) || topK < 1) {
@@ -59,8 +57,6 @@ export function resolvePapOptions(options: PapLossOptions): ResolvedPapOptions {
       `parameterizedApLoss: ctrlPoints must have 4 or 5 rows [H2, I2, I3, I1, (H1)], got ${rows.length}`,
     );
   }
-  const functions = rows.map((row, i) =>
-    toPiecewiseLinear(row, `ctrlPoints[${i}] (${PAP_FUNCTION_ORDER[i]})`),
-  );
+  const functions = rows.map((row, i) => toPiecewiseLinear(row, `ctrlPoints[${i}] (${PAP_FUNCTION_ORDER[i]})`));
   return { form, functions, topK };
 }

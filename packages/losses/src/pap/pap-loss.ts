@@ -11,7 +11,7 @@ const asFloat = (t: tf.Tensor) => (t.dtype === 'float32' ? t : tf.cast(t, 'float
 
 /**
  * The Parameterized AP loss (Tao et al., NeurIPS 2021) with the semantics of the official
- * `paploss` (paper-spec §2–3): one pooled ranking over every (sample, class) pair; rows are
+ * `paploss` (docs/spec/paper-spec.md §2–3): one pooled ranking over every (sample, class) pair; rows are
  * the valid pairs (target ≠ −1), cut to the `topK` largest logits only when there are
  * strictly more; columns are all positives; self-pairs count; H1 is detached (4 ctrl rows:
  * the exact step sign(Δ)/2 + 0.5); the sum is divided by (#positives + 1e-8); no positives
@@ -43,13 +43,7 @@ export function parameterizedApLoss(
   const targetData = targets.dataSync();
   checkTargets(targetData);
   if (resolved.form === 'sigmoid') {
-    return sigmoidApLossChunked(
-      asFloat(logits),
-      asFloat(ious),
-      targetData,
-      resolved.topK,
-      DEFAULT_CHUNK_ELEMENTS,
-    );
+    return sigmoidApLossChunked(asFloat(logits), asFloat(ious), targetData, resolved.topK, DEFAULT_CHUNK_ELEMENTS);
   }
   return fastApLoss(asFloat(logits), asFloat(ious), targetData, resolved);
 }

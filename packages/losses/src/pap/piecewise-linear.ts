@@ -32,13 +32,14 @@ export interface PiecewiseLinear {
  * they create, except through the `x == 0` rule (a jump at 0, see {@link segmentIndex}).
  */
 export function validateCtrlPoints(ctrl: CtrlPoints, label = 'ctrlPoints'): void {
-  if (!Array.isArray(ctrl) && !ArrayBuffer.isView(ctrl)) {
+  // Checked through an `unknown` alias: Array.isArray's guard would narrow `ctrl` itself to
+  // `any[]` and leave every later read untyped.
+  const value: unknown = ctrl;
+  if (!Array.isArray(value) && !ArrayBuffer.isView(value)) {
     throw new UserError(`${label}: expected an array of 8, 12 or 16 numbers`);
   }
   if (!CTRL_POINT_LENGTHS.includes(ctrl.length)) {
-    throw new UserError(
-      `${label}: expected 8, 12 or 16 numbers (x/y interleaved), got ${ctrl.length}`,
-    );
+    throw new UserError(`${label}: expected 8, 12 or 16 numbers (x/y interleaved), got ${ctrl.length}`);
   }
   ctrl.forEach((v, i) => {
     if (typeof v !== 'number' || !Number.isFinite(v)) {
@@ -53,15 +54,11 @@ export function validateCtrlPoints(ctrl: CtrlPoints, label = 'ctrlPoints'): void
   for (let i = 1; i < n; i++) {
     const [x0, x1] = [ctrl[2 * i - 2], ctrl[2 * i]];
     if (x1 < x0) {
-      throw new UserError(
-        `${label}: x must be non-decreasing, but point ${i} has x=${x1} < x=${x0} of point ${i - 1}`,
-      );
+      throw new UserError(`${label}: x must be non-decreasing, but point ${i} has x=${x1} < x=${x0} of point ${i - 1}`);
     }
     const [y0, y1] = [ctrl[2 * i - 1], ctrl[2 * i + 1]];
     if (y1 < y0) {
-      throw new UserError(
-        `${label}: y must be non-decreasing, but point ${i} has y=${y1} < y=${y0} of point ${i - 1}`,
-      );
+      throw new UserError(`${label}: y must be non-decreasing, but point ${i} has y=${y1} < y=${y0} of point ${i - 1}`);
     }
   }
   for (let i = 0; i < n; i++) {
@@ -83,10 +80,7 @@ export function toPiecewiseLinear(ctrl: CtrlPoints, label = 'ctrlPoints'): Piece
  * Builds a function straight from knot arrays (no length restriction; used for the
  * hand-crafted `linear` form, which is the 2-knot identity). Callers validate.
  */
-export function piecewiseLinearFromKnots(
-  xsIn: readonly number[],
-  ysIn: readonly number[],
-): PiecewiseLinear {
+export function piecewiseLinearFromKnots(xsIn: readonly number[], ysIn: readonly number[]): PiecewiseLinear {
   const xs = Float64Array.from(xsIn);
   const ys = Float64Array.from(ysIn);
   const slopes = new Float64Array(xs.length - 1);

@@ -5,7 +5,7 @@ export interface PapPreset {
   /** Registry-style name. */
   readonly name: PapPresetName;
   readonly description: string;
-  /** Rows `[H2, I2, I3, I1, H1]`, 12 numbers each, x/y interleaved (paper-spec §4.4). */
+  /** Rows `[H2, I2, I3, I1, H1]`, 12 numbers each, x/y interleaved (docs/spec/paper-spec.md §4.4). */
   readonly ctrlPoints: readonly (readonly number[])[];
   /** `reg_weight` of the config: the GradScale factor w for the box branch. */
   readonly gradScale: number;
@@ -76,9 +76,7 @@ export const PAP_PRESETS: Readonly<Record<PapPresetName, PapPreset>> = {
 export function getPapPreset(name: string): PapPreset {
   const preset = (PAP_PRESETS as Record<string, PapPreset | undefined>)[name];
   if (preset === undefined) {
-    throw new UserError(
-      `unknown PAP preset '${name}'; expected one of: ${Object.keys(PAP_PRESETS).join(', ')}`,
-    );
+    throw new UserError(`unknown PAP preset '${name}'; expected one of: ${Object.keys(PAP_PRESETS).join(', ')}`);
   }
   return preset;
 }

@@ -11,11 +11,7 @@ export interface PrefixMoments {
   readonly m2: Float64Array | null;
 }
 
-export function prefixMoments(
-  values: Float64Array,
-  weights: Float64Array | null,
-  degree: number,
-): PrefixMoments {
+export function prefixMoments(values: Float64Array, weights: Float64Array | null, degree: number): PrefixMoments {
   const n = values.length;
   const m0 = weights ? new Float64Array(n + 1) : null;
   const m1 = degree >= 1 ? new Float64Array(n + 1) : null;

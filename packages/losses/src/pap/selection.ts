@@ -37,11 +37,7 @@ export function checkTargets(targets: ArrayLike<number>): void {
  * bucket holding the K-th largest logit, only the pairs at or above that bucket are kept and
  * radix-sorted, and the first K of them are the rows.
  */
-export function selectPairs(
-  logits: Float32Array,
-  targets: ArrayLike<number>,
-  topK: number,
-): PairSelection {
+export function selectPairs(logits: Float32Array, targets: ArrayLike<number>, topK: number): PairSelection {
   const bits = new Uint32Array(logits.buffer, logits.byteOffset, logits.length);
   let numValid = 0;
   let numPos = 0;

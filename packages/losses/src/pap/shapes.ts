@@ -6,8 +6,8 @@ export function checkSameShapes(logits: tf.Tensor, ious: tf.Tensor, targets: tf.
   const same = (a: number[], b: number[]) => a.length === b.length && a.every((v, i) => v === b[i]);
   if (!same(logits.shape, ious.shape) || !same(logits.shape, targets.shape)) {
     throw new UserError(
-      `parameterizedApLoss: logits [${logits.shape}], ious [${ious.shape}] and targets ` +
-        `[${targets.shape}] must have the same shape`,
+      `parameterizedApLoss: logits [${logits.shape.join(',')}], ious [${ious.shape.join(',')}] and targets ` +
+        `[${targets.shape.join(',')}] must have the same shape`,
     );
   }
 }

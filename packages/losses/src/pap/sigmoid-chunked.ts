@@ -77,7 +77,7 @@ export function sigmoidApLossChunked(
     const rows = rowTensors(blocks);
     for (let start = 0; start < numCols; start += blocks.chunk) {
       const end = Math.min(numCols, start + blocks.chunk);
-      const [num, den] = tf.tidy(() => {
+      const [num, den] = tf.tidy((): tf.Tensor[] => {
         const s = block(blocks, rows.logits, start, end);
         return [tf.sum(tf.mul(s, rows.weights), 0), tf.sum(s, 0)];
       });
@@ -119,15 +119,11 @@ function sigmoidGradients(
   const rows = rowTensors(b);
   for (let start = 0; start < numCols; start += b.chunk) {
     const end = Math.min(numCols, start + b.chunk);
-    const [g, v, c] = tf.tidy(() => {
+    const [g, v, c] = tf.tidy((): tf.Tensor[] => {
       const s = block(b, rows.logits, start, end);
       const gamma = tf.tensor2d(gammas.subarray(start, end), [1, end - start]);
       const pairGrad = tf.mul(tf.mul(tf.mul(s, tf.sub(1, s)), rows.weights), gamma);
-      return [
-        tf.add(rowGrad, tf.sum(pairGrad, 1)),
-        tf.add(rowValue, tf.sum(tf.mul(s, gamma), 1)),
-        tf.sum(pairGrad, 0),
-      ];
+      return [tf.add(rowGrad, tf.sum(pairGrad, 1)), tf.add(rowValue, tf.sum(tf.mul(s, gamma), 1)), tf.sum(pairGrad, 0)];
     });
     tf.dispose([rowGrad, rowValue]);
     [rowGrad, rowValue] = [g, v];

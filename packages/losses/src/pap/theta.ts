@@ -2,7 +2,7 @@ import { UserError } from '@apdet/io';
 import { validateCtrlPoints, type CtrlPoints } from './piecewise-linear.js';
 
 /**
- * Search parameters θ ∈ [0,1]^m → control points (paper-spec §4.2, `convert_theta_coordinate`).
+ * Search parameters θ ∈ [0,1]^m → control points (docs/spec/paper-spec.md §4.2, `convert_theta_coordinate`).
  * θ holds (Δx, Δy) fractions of the remaining distance to 1 for each interior point:
  * `(x_i, y_i) = (x_{i-1} + θ_{2i-2}(1 − x_{i-1}), y_{i-1} + θ_{2i-1}(1 − y_{i-1}))`, starting at
  * (0, 0); the points (0,0) and (1,1) are then added at the ends. So m = 8 gives the released

@@ -3,7 +3,15 @@ import { giouLoss } from '../baseline/iou-losses.js';
 import { l1Loss, smoothL1Loss } from '../baseline/regression.js';
 import { sigmoidCrossEntropy, softmaxCrossEntropy } from '../baseline/cross-entropy.js';
 import { sigmoidFocalLoss } from '../baseline/focal.js';
-import { baselineBoxCoderStds, baselineDefaults, type BaselineHeadSettings, type BaselineName, type BoxTerm, type ClsTerm, type Normaliser } from './baseline-table.js';
+import {
+  baselineBoxCoderStds,
+  baselineDefaults,
+  type BaselineHeadSettings,
+  type BaselineName,
+  type BoxTerm,
+  type ClsTerm,
+  type Normaliser,
+} from './baseline-table.js';
 import { assertInputs, classScores, logitsCount } from './inputs.js';
 import { countAtLeastOne, labelMasks, type LabelMasks } from './labels.js';
 import { EMPTY_LOSS_PARAMS, numberField, paramsForHead, type LossParams, type ParamField } from './loss-params.js';
@@ -37,7 +45,8 @@ export function baselineParamFields(name: BaselineName): ParamField[] {
 
 /** Builds a baseline registry entry (classification term + box terms, see baseline-table.ts). */
 export function createBaselineLoss(name: BaselineName, params: LossParams = EMPTY_LOSS_PARAMS): DetectionLoss {
-  const settingsFor = (head: HeadKind): BaselineHeadSettings => applyParams(baselineDefaults(name, head), paramsForHead(params, head));
+  const settingsFor = (head: HeadKind): BaselineHeadSettings =>
+    applyParams(baselineDefaults(name, head), paramsForHead(params, head));
   const classifier = (head: HeadKind): ClassifierSpec => ({
     activation: settingsFor(head).cls.kind === 'softmax-ce' ? 'softmax' : 'sigmoid',
     priorProbability: settingsFor(head).priorProbability,
@@ -53,7 +62,12 @@ export function createBaselineLoss(name: BaselineName, params: LossParams = EMPT
     boxCoderStds: baselineBoxCoderStds,
     numLogits: (head, numClasses) => logitsCount(classifier(head), numClasses),
     scores: (head, logits) => classScores(classifier(head), logits),
-    settings: (head) => ({ loss: name, headKind: head, paramsSource: params.source, ...structuredClone(settingsFor(head)) }),
+    settings: (head) => ({
+      loss: name,
+      headKind: head,
+      paramsSource: params.source,
+      ...structuredClone(settingsFor(head)),
+    }),
     compute: (inputs) => {
       assertInputs(loss, inputs);
       return baselineLoss(settingsFor(inputs.headKind), inputs);
@@ -86,7 +100,9 @@ function applyParams(defaults: BaselineHeadSettings, p: Readonly<Record<string, 
   }
   if (cls.kind === 'softmax-ce') cls.backgroundWeight = num('backgroundWeight') ?? cls.backgroundWeight;
   const box = defaults.box.map((t): BoxTerm =>
-    t.kind === 'l1' ? { ...t, weight: num('l1Weight') ?? t.weight, beta: num('l1Beta') ?? t.beta } : { ...t, weight: num('giouWeight') ?? t.weight },
+    t.kind === 'l1'
+      ? { ...t, weight: num('l1Weight') ?? t.weight, beta: num('l1Beta') ?? t.beta }
+      : { ...t, weight: num('giouWeight') ?? t.weight },
   );
   return { ...defaults, cls, box };
 }
@@ -102,7 +118,8 @@ function classificationTerm(term: ClsTerm, inputs: DetectionLossInputs, masks: L
   const { logits, labels } = inputs;
   if (term.kind === 'softmax-ce') {
     const classWeights = [...new Array<number>(inputs.numClasses).fill(1), term.backgroundWeight];
-    if (term.normaliser === 'weighted-mean') return tf.mul(softmaxCrossEntropy(logits, labels, { classWeights, reduction: 'mean' }), term.weight) as tf.Scalar;
+    if (term.normaliser === 'weighted-mean')
+      return tf.mul(softmaxCrossEntropy(logits, labels, { classWeights, reduction: 'mean' }), term.weight) as tf.Scalar;
     const sum = softmaxCrossEntropy(logits, labels, { classWeights, reduction: 'sum' });
     return tf.div(tf.mul(sum, term.weight), normaliserOf(term.normaliser, masks)) as tf.Scalar;
   }
@@ -110,7 +127,12 @@ function classificationTerm(term: ClsTerm, inputs: DetectionLossInputs, masks: L
   const rowWeights = masks.valid.expandDims(1);
   const sum =
     term.kind === 'focal'
-      ? sigmoidFocalLoss(logits, masks.oneHot, { alpha: term.alpha, gamma: term.gamma, reduction: 'sum', weights: rowWeights })
+      ? sigmoidFocalLoss(logits, masks.oneHot, {
+          alpha: term.alpha,
+          gamma: term.gamma,
+          reduction: 'sum',
+          weights: rowWeights,
+        })
       : sigmoidCrossEntropy(logits, masks.oneHot, { reduction: 'sum', weights: rowWeights });
   return tf.div(tf.mul(sum, term.weight), normaliserOf(term.normaliser, masks)) as tf.Scalar;
 }

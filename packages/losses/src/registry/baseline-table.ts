@@ -39,7 +39,7 @@ export const DETR_BACKGROUND_WEIGHT = 0.1;
 
 /**
  * Coder stds of the baselines: 1 for the anchor heads (mmdet RetinaNet and RPN, and the paper's
- * `focal+L1`/`focal+giou` RetinaNet configs, spec §10.2), 0.1/0.2 for the RoI head (mmdet's
+ * `focal+L1`/`focal+giou` RetinaNet configs, docs/spec/paper-spec.md §10.2), 0.1/0.2 for the RoI head (mmdet's
  * Faster R-CNN bbox head); DETR predicts boxes directly, so they are unused there.
  */
 export function baselineBoxCoderStds(head: HeadKind): BoxCoderStds {
@@ -58,22 +58,34 @@ const giou = (weight: number, normaliser: Normaliser): BoxTerm => ({ kind: 'giou
  */
 function focalSettings(head: HeadKind, boxKinds: readonly ('l1' | 'giou')[]): BaselineHeadSettings {
   const detr = head === 'detr';
-  const cls: ClsTerm = { kind: 'focal', weight: detr ? 2 : 1, alpha: FOCAL_ALPHA, gamma: FOCAL_GAMMA, normaliser: 'positives' };
+  const cls: ClsTerm = {
+    kind: 'focal',
+    weight: detr ? 2 : 1,
+    alpha: FOCAL_ALPHA,
+    gamma: FOCAL_GAMMA,
+    normaliser: 'positives',
+  };
   const box = boxTermsFor(head, boxKinds, detr ? 5 : 1, 2, 'positives');
   return { cls, box, priorProbability: PRIOR_PROBABILITY };
 }
 
 /**
  * Cross-entropy entries, following each detector's CE baseline:
- * - `rpn`: sigmoid BCE on the sampled anchors, cls and box divided by #sampled (valid) anchors, L1 1 (mmdet RPN).
- * - `roi`: softmax over C + 1, both terms divided by #sampled RoIs (mmdet BBoxHead), L1 1, GIoU 10 (`CE+giou_fasterrcnn`).
+ * - `rpn`: sigmoid BCE on the sampled anchors, cls and box divided by #sampled (valid) anchors,
+ *   L1 1 (mmdet RPN).
+ * - `roi`: softmax over C + 1, both terms divided by #sampled RoIs (mmdet BBoxHead), L1 1,
+ *   GIoU 10 (`CE+giou_fasterrcnn`).
  * - `detr`: softmax over C + 1 with no-object weight 0.1, weighted mean; L1 5, GIoU 2 by #positives (DETR).
  * - `retina`: sigmoid BCE (the focal-loss paper's γ = 0 baseline, no α), all terms by #positives, L1 1, GIoU 2.
  */
 function ceSettings(head: HeadKind, boxKinds: readonly ('l1' | 'giou')[]): BaselineHeadSettings {
   switch (head) {
     case 'rpn':
-      return { cls: { kind: 'bce', weight: 1, normaliser: 'valid' }, box: boxTermsFor(head, boxKinds, 1, 2, 'valid'), priorProbability: null };
+      return {
+        cls: { kind: 'bce', weight: 1, normaliser: 'valid' },
+        box: boxTermsFor(head, boxKinds, 1, 2, 'valid'),
+        priorProbability: null,
+      };
     case 'roi':
       return {
         cls: { kind: 'softmax-ce', weight: 1, backgroundWeight: 1, normaliser: 'valid' },
@@ -87,12 +99,22 @@ function ceSettings(head: HeadKind, boxKinds: readonly ('l1' | 'giou')[]): Basel
         priorProbability: null,
       };
     case 'retina':
-      return { cls: { kind: 'bce', weight: 1, normaliser: 'positives' }, box: boxTermsFor(head, boxKinds, 1, 2, 'positives'), priorProbability: PRIOR_PROBABILITY };
+      return {
+        cls: { kind: 'bce', weight: 1, normaliser: 'positives' },
+        box: boxTermsFor(head, boxKinds, 1, 2, 'positives'),
+        priorProbability: PRIOR_PROBABILITY,
+      };
   }
 }
 
 /** The RPN regresses with L1 whatever the entry asks (only the RoI head uses GIoU in the paper's configs). */
-function boxTermsFor(head: HeadKind, kinds: readonly ('l1' | 'giou')[], l1Weight: number, giouWeight: number, normaliser: Normaliser): BoxTerm[] {
+function boxTermsFor(
+  head: HeadKind,
+  kinds: readonly ('l1' | 'giou')[],
+  l1Weight: number,
+  giouWeight: number,
+  normaliser: Normaliser,
+): BoxTerm[] {
   const effective = head === 'rpn' ? (['l1'] as const) : kinds;
   return effective.map((kind) => (kind === 'l1' ? l1(l1Weight, normaliser) : giou(giouWeight, normaliser)));
 }

@@ -11,9 +11,37 @@ export {
   type LossName,
   type GetLossOptions,
 } from './registry.js';
-export { HEAD_KINDS, type HeadKind, type DetectionLossInputs, type DetectionLoss, type LossOutput, type ClassifierSpec, type LossNeeds, type PredTarget, type BoxCoderStds } from './types.js';
+export {
+  HEAD_KINDS,
+  type HeadKind,
+  type DetectionLossInputs,
+  type DetectionLoss,
+  type LossOutput,
+  type ClassifierSpec,
+  type LossNeeds,
+  type PredTarget,
+  type BoxCoderStds,
+} from './types.js';
 export { targetsFromLabels, labelMasks, type LabelMasks } from './labels.js';
 export { classScores, classifierBias, logitsCount } from './inputs.js';
 export { parseLossParams, paramsForHead, type LossParams, type ParamField, type ParamValue } from './loss-params.js';
-export { baselineDefaults, baselineBoxCoderStds, FOCAL_ALPHA, FOCAL_GAMMA, PRIOR_PROBABILITY, DETR_BACKGROUND_WEIGHT, type BaselineName, type BaselineHeadSettings, type ClsTerm, type BoxTerm, type Normaliser } from './baseline-table.js';
-export { PAP_PRESET_BY_HEAD, PAP_BOX_CODER_STDS, type PapName, type PapHeadSettings, type QualityInput } from './pap-entry.js';
+export {
+  baselineDefaults,
+  baselineBoxCoderStds,
+  FOCAL_ALPHA,
+  FOCAL_GAMMA,
+  PRIOR_PROBABILITY,
+  DETR_BACKGROUND_WEIGHT,
+  type BaselineName,
+  type BaselineHeadSettings,
+  type ClsTerm,
+  type BoxTerm,
+  type Normaliser,
+} from './baseline-table.js';
+export {
+  PAP_PRESET_BY_HEAD,
+  PAP_BOX_CODER_STDS,
+  type PapName,
+  type PapHeadSettings,
+  type QualityInput,
+} from './pap-entry.js';

@@ -1,5 +1,11 @@
 import * as tf from '@tensorflow/tfjs';
-import { HEAD_KINDS, type ClassifierSpec, type DetectionLoss, type DetectionLossInputs, type PredTarget } from './types.js';
+import {
+  HEAD_KINDS,
+  type ClassifierSpec,
+  type DetectionLoss,
+  type DetectionLossInputs,
+  type PredTarget,
+} from './types.js';
 
 /** K: C logits for a sigmoid classifier, C + 1 (background last) for a softmax one. */
 export function logitsCount(spec: ClassifierSpec, numClasses: number): number {
@@ -34,21 +40,35 @@ export function classScores(spec: ClassifierSpec, logits: tf.Tensor2D): tf.Tenso
 export function assertInputs(loss: DetectionLoss, inputs: DetectionLossInputs): void {
   const { headKind, numClasses, logits, labels } = inputs;
   const where = `loss '${loss.name}', head '${headKind}'`;
-  if (!HEAD_KINDS.includes(headKind)) throw new Error(`${where}: unknown headKind; expected one of ${HEAD_KINDS.join(', ')}`);
-  if (!Number.isInteger(numClasses) || numClasses < 1) throw new Error(`${where}: numClasses must be a positive integer, got ${numClasses}`);
+  if (!HEAD_KINDS.includes(headKind))
+    throw new Error(`${where}: unknown headKind; expected one of ${HEAD_KINDS.join(', ')}`);
+  if (!Number.isInteger(numClasses) || numClasses < 1)
+    throw new Error(`${where}: numClasses must be a positive integer, got ${numClasses}`);
   const k = loss.numLogits(headKind, numClasses);
   if (logits.rank !== 2 || logits.shape[1] !== k) {
-    throw new Error(`${where}: logits must be [N, ${k}] (${loss.classifier(headKind).activation} classifier, ${numClasses} classes); got [${logits.shape.join(', ')}]`);
+    throw new Error(
+      `${where}: logits must be [N, ${k}] (${loss.classifier(headKind).activation} classifier, ${numClasses} classes); got [${logits.shape.join(', ')}]`,
+    );
   }
   const n = logits.shape[0];
-  if (labels.rank !== 1 || labels.shape[0] !== n) throw new Error(`${where}: labels must be [${n}]; got [${labels.shape.join(', ')}]`);
-  if (labels.dtype !== 'int32') throw new Error(`${where}: labels must be int32 (class, ${numClasses} = background, -1 = ignored); got ${labels.dtype}`);
+  if (labels.rank !== 1 || labels.shape[0] !== n)
+    throw new Error(`${where}: labels must be [${n}]; got [${labels.shape.join(', ')}]`);
+  if (labels.dtype !== 'int32')
+    throw new Error(
+      `${where}: labels must be int32 (class, ${numClasses} = background, -1 = ignored); got ${labels.dtype}`,
+    );
   const needs = loss.needs(headKind);
   if (needs.boxes) assertPair(inputs.boxes, 'boxes', n, 4, where);
   if (needs.regression) assertPair(inputs.regression, 'regression', n, undefined, where);
 }
 
-function assertPair(pair: PredTarget | undefined, name: string, n: number, width: number | undefined, where: string): void {
+function assertPair(
+  pair: PredTarget | undefined,
+  name: string,
+  n: number,
+  width: number | undefined,
+  where: string,
+): void {
   if (pair === undefined) throw new Error(`${where}: needs inputs.${name} ({ pred, target }, [${n}, ${width ?? 'D'}])`);
   for (const key of ['pred', 'target'] as const) {
     const t = pair[key];
@@ -57,6 +77,8 @@ function assertPair(pair: PredTarget | undefined, name: string, n: number, width
     }
   }
   if (pair.pred.shape[1] !== pair.target.shape[1]) {
-    throw new Error(`${where}: inputs.${name}.pred and .target widths differ: ${pair.pred.shape[1]} vs ${pair.target.shape[1]}`);
+    throw new Error(
+      `${where}: inputs.${name}.pred and .target widths differ: ${pair.pred.shape[1]} vs ${pair.target.shape[1]}`,
+    );
   }
 }

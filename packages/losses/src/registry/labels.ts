@@ -37,7 +37,11 @@ export function labelMasks(labels: tf.Tensor1D, numClasses: number): LabelMasks 
     const wide = tf.oneHot(tf.clipByValue(l, 0, numClasses - 1).toInt(), depth).toFloat();
     const columns = numClasses === depth ? wide : tf.slice(wide, [0, 0], [-1, numClasses]);
     const oneHot = tf.mul(columns, positive.toFloat().expandDims(1));
-    return { oneHot: oneHot as tf.Tensor2D, positive: positive.toFloat() as tf.Tensor1D, valid: valid.toFloat() as tf.Tensor1D };
+    return {
+      oneHot: oneHot as tf.Tensor2D,
+      positive: positive.toFloat() as tf.Tensor1D,
+      valid: valid.toFloat() as tf.Tensor1D,
+    };
   });
 }
 

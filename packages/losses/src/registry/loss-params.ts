@@ -1,4 +1,10 @@
+/**
+ * The `--loss-params` file format, declared with zod: which fields a loss accepts (its
+ * {@link ParamField}s), where they may appear (top level for every head, `heads.<kind>` for one
+ * head) and the one-line errors `<source>: "<field path>": <problem>`.
+ */
 import { UserError } from '@apdet/io';
+import { z } from 'zod';
 import { HEAD_KINDS, type HeadKind } from './types.js';
 
 /** A validated `--loss-params` value. */
@@ -9,8 +15,8 @@ export interface ParamField {
   readonly name: string;
   /** Shown in errors and docs: what the value means and its range. */
   readonly description: string;
-  /** Returns the validated value or throws a message (without location) describing the problem. */
-  parse(value: unknown): ParamValue;
+  /** Validates the value; its error messages describe the problem without the location. */
+  readonly schema: z.ZodType<ParamValue>;
 }
 
 /** Parsed `--loss-params`: values for every head, overridden per head by `heads.<kind>`. */
@@ -23,38 +29,58 @@ export interface LossParams {
 
 export const EMPTY_LOSS_PARAMS: LossParams = { defaults: {}, heads: {}, source: 'defaults' };
 
-/** Keys every params object may have besides the loss's own fields. */
-const COMMON_KEYS = ['loss', 'heads', 'meta'] as const;
-
 /**
- * Validates a `--loss-params` JSON value for loss `lossName` whose accepted fields are `fields`.
- *
- * Schema: `{ "loss"?: string, "meta"?: any, <field>?: value, "heads"?: { "<headKind>": { <field>?: value } } }`.
+ * The schema of a `--loss-params` object for loss `lossName` whose accepted fields are `fields`:
+ * `{ "loss"?: string, "meta"?: any, <field>?: value, "heads"?: { "<headKind>": { <field>?: value } } }`.
  * Top-level fields apply to every head; `heads.retina|rpn|roi|detr` override them for one head
  * (Faster R-CNN's RPN and RoI head have their own searched functions). `loss`, if present, must
  * equal the `--loss` name (so a file written by a search cannot silently be used with another
  * loss); `meta` is free-form and ignored (e.g. search round and reward). Unknown keys are errors.
- * Every error names `source` and the field path.
  */
-export function parseLossParams(lossName: string, fields: readonly ParamField[], json: unknown, source: string): LossParams {
-  const where = (path: string) => `${source}: ${path}`;
-  const top = asObject(json, where('the top level'));
-  const loss = top['loss'];
-  if (loss !== undefined && loss !== lossName) {
-    throw new UserError(`${where('"loss"')}: the file is for loss ${JSON.stringify(loss)}, but --loss is '${lossName}'`);
-  }
-  const defaults = parseFields(lossName, fields, top, '', source, COMMON_KEYS);
-  const heads: Partial<Record<HeadKind, Record<string, ParamValue>>> = {};
-  if (top['heads'] !== undefined) {
-    const headsObject = asObject(top['heads'], where('"heads"'));
-    for (const [kind, value] of Object.entries(headsObject)) {
-      if (!(HEAD_KINDS as readonly string[]).includes(kind)) {
-        throw new UserError(`${where(`"heads.${kind}"`)}: unknown head kind; expected one of ${HEAD_KINDS.join(', ')}`);
-      }
-      heads[kind as HeadKind] = parseFields(lossName, fields, asObject(value, where(`"heads.${kind}"`)), `heads.${kind}.`, source, []);
-    }
-  }
-  return { defaults, heads, source };
+export function lossParamsSchema(lossName: string, fields: readonly ParamField[]) {
+  const own = Object.fromEntries(fields.map((f) => [f.name, f.schema.optional()]));
+  const allowed = fields.map((f) => f.name).join(', ') || '(none)';
+  const notAParameter = `not a parameter of loss '${lossName}'; allowed: ${allowed}`;
+  const head = z.strictObject(own, { error: objectError(notAParameter) });
+  const heads = z.strictObject(Object.fromEntries(HEAD_KINDS.map((kind) => [kind, head.optional()])), {
+    error: objectError(`unknown head kind; expected one of ${HEAD_KINDS.join(', ')}`),
+  });
+  const loss = z
+    .unknown()
+    .superRefine((value, ctx) => {
+      if (value === lossName) return;
+      ctx.addIssue({
+        code: 'custom',
+        message: `the file is for loss ${JSON.stringify(value)}, but --loss is '${lossName}'`,
+      });
+    })
+    .optional();
+  // `loss` first: a file for another loss is reported as such, not by its first foreign field.
+  return z.strictObject(
+    { loss, ...own, heads: heads.optional(), meta: z.unknown().optional() },
+    { error: objectError(`${notAParameter}, heads, loss, meta`) },
+  );
+}
+
+/**
+ * Validates a `--loss-params` JSON value for loss `lossName` whose accepted fields are `fields`
+ * (see {@link lossParamsSchema} for the format). Every error is one line naming `source` and the
+ * field path: `final-params.json: "heads.roi.ctrlPoints": row 2 (I3): y must be non-decreasing, …`.
+ */
+export function parseLossParams(
+  lossName: string,
+  fields: readonly ParamField[],
+  json: unknown,
+  source: string,
+): LossParams {
+  const result = lossParamsSchema(lossName, fields).safeParse(json);
+  if (!result.success) throw new UserError(formatIssue(result.error.issues[0], source), { cause: result.error });
+  const { loss: _loss, meta: _meta, heads, ...defaults } = result.data as Record<string, unknown>;
+  return {
+    defaults: defaults as Record<string, ParamValue>,
+    heads: heads ?? {},
+    source,
+  };
 }
 
 /** The values for one head: top-level values overridden by `heads.<kind>`. */
@@ -62,46 +88,29 @@ export function paramsForHead(params: LossParams, headKind: HeadKind): Readonly<
   return { ...params.defaults, ...(params.heads[headKind] ?? {}) };
 }
 
-function parseFields(
-  lossName: string,
-  fields: readonly ParamField[],
-  object: Record<string, unknown>,
-  prefix: string,
-  source: string,
-  extraKeys: readonly string[],
-): Record<string, ParamValue> {
-  const out: Record<string, ParamValue> = {};
-  for (const [key, value] of Object.entries(object)) {
-    if (extraKeys.includes(key)) continue;
-    const field = fields.find((f) => f.name === key);
-    if (field === undefined) {
-      const allowed = fields.map((f) => f.name).join(', ') || '(none)';
-      throw new UserError(`${source}: "${prefix}${key}": not a parameter of loss '${lossName}'; allowed: ${allowed}${prefix === '' ? ', heads, loss, meta' : ''}`);
-    }
-    try {
-      out[key] = field.parse(value);
-    } catch (error) {
-      const reason = error instanceof Error ? error.message : String(error);
-      throw new UserError(`${source}: "${prefix}${key}": ${reason}`, { cause: error });
-    }
-  }
-  return out;
+/** `<source>: "<path>": <problem>`; an unknown key is named in the path, the whole file is "the top level". */
+function formatIssue(issue: z.core.$ZodIssue, source: string): string {
+  const path = issue.code === 'unrecognized_keys' ? [...issue.path, issue.keys[0]] : issue.path;
+  const where = path.length === 0 ? 'the top level' : `"${path.map(String).join('.')}"`;
+  return `${source}: ${where}: ${issue.message}`;
 }
 
-function asObject(value: unknown, where: string): Record<string, unknown> {
-  if (value === null || typeof value !== 'object' || Array.isArray(value)) {
-    throw new UserError(`${where}: expected a JSON object, got ${describe(value)}`);
-  }
-  return value as Record<string, unknown>;
+/** The error text of an object schema: `unknownKey` for unknown keys, else "expected a JSON object". */
+function objectError(unknownKey: string) {
+  return (issue: z.core.$ZodRawIssue): string =>
+    issue.code === 'unrecognized_keys' ? unknownKey : `expected a JSON object, got ${describe(issue.input)}`;
 }
 
 /** A short description of a JSON value for error messages. */
 export function describe(value: unknown): string {
   if (value === null) return 'null';
   if (Array.isArray(value)) return `an array of ${value.length}`;
-  if (typeof value === 'string') return `the string ${JSON.stringify(value.length > 40 ? `${value.slice(0, 40)}…` : value)}`;
+  if (typeof value === 'string') {
+    return `the string ${JSON.stringify(value.length > 40 ? `${value.slice(0, 40)}…` : value)}`;
+  }
   if (typeof value === 'object') return 'an object';
-  return `${typeof value} ${String(value)}`;
+  if (typeof value === 'number' || typeof value === 'boolean') return `${typeof value} ${String(value)}`;
+  return typeof value;
 }
 
 /** A number field with an inclusive/exclusive range check. */
@@ -110,30 +119,32 @@ export function numberField(
   description: string,
   check: { min?: number; minExclusive?: number; max?: number; integer?: boolean },
 ): ParamField {
-  return {
-    name,
-    description,
-    parse(value: unknown): number {
-      if (typeof value !== 'number' || !Number.isFinite(value)) throw new Error(`expected a finite number (${description}), got ${describe(value)}`);
-      if (check.integer === true && !Number.isInteger(value)) throw new Error(`expected an integer (${description}), got ${value}`);
-      if (check.min !== undefined && value < check.min) throw new Error(`must be ≥ ${check.min} (${description}), got ${value}`);
-      if (check.minExclusive !== undefined && value <= check.minExclusive) throw new Error(`must be > ${check.minExclusive} (${description}), got ${value}`);
-      if (check.max !== undefined && value > check.max) throw new Error(`must be ≤ ${check.max} (${description}), got ${value}`);
-      return value;
-    },
+  const error = (issue: z.core.$ZodRawIssue): string => {
+    const value = issue.input;
+    if (typeof value !== 'number' || !Number.isFinite(value)) {
+      return `expected a finite number (${description}), got ${describe(value)}`;
+    }
+    if (issue.code === 'too_small') {
+      const sign = issue.inclusive === false ? '>' : '≥';
+      return `must be ${sign} ${String(issue.minimum)} (${description}), got ${value}`;
+    }
+    if (issue.code === 'too_big') return `must be ≤ ${String(issue.maximum)} (${description}), got ${value}`;
+    return `expected an integer (${description}), got ${value}`;
   };
+  let schema = z.number({ error });
+  // Number.isInteger rather than .int(): .int() also caps at 2^53, which the fields never did.
+  if (check.integer === true) schema = schema.refine(Number.isInteger);
+  if (check.min !== undefined) schema = schema.gte(check.min);
+  if (check.minExclusive !== undefined) schema = schema.gt(check.minExclusive);
+  if (check.max !== undefined) schema = schema.lte(check.max);
+  return { name, description, schema };
 }
 
 /** A string field restricted to a few values. */
-export function enumField(name: string, description: string, values: readonly string[]): ParamField {
-  return {
-    name,
-    description,
-    parse(value: unknown): string {
-      if (typeof value !== 'string' || !values.includes(value)) {
-        throw new Error(`expected one of ${values.map((v) => JSON.stringify(v)).join(', ')} (${description}), got ${describe(value)}`);
-      }
-      return value;
-    },
-  };
+export function enumField(name: string, description: string, values: readonly [string, ...string[]]): ParamField {
+  const expected = values.map((v) => JSON.stringify(v)).join(', ');
+  const schema = z.enum(values, {
+    error: (issue) => `expected one of ${expected} (${description}), got ${describe(issue.input)}`,
+  });
+  return { name, description, schema };
 }

@@ -1,4 +1,5 @@
 import * as tf from '@tensorflow/tfjs';
+import { z } from 'zod';
 import {
   DEFAULT_TOP_K,
   FASTER_RCNN_ROI_PRESET,
@@ -15,8 +16,23 @@ import { alignedIous } from '../baseline/box-iou.js';
 import { PRIOR_PROBABILITY } from './baseline-table.js';
 import { assertInputs, classScores, logitsCount } from './inputs.js';
 import { labelMasks, targetsFromLabels } from './labels.js';
-import { EMPTY_LOSS_PARAMS, describe, enumField, numberField, paramsForHead, type LossParams, type ParamField } from './loss-params.js';
-import type { BoxCoderStds, ClassifierSpec, DetectionLoss, DetectionLossInputs, HeadKind, LossOutput } from './types.js';
+import {
+  EMPTY_LOSS_PARAMS,
+  describe,
+  enumField,
+  numberField,
+  paramsForHead,
+  type LossParams,
+  type ParamField,
+} from './loss-params.js';
+import type {
+  BoxCoderStds,
+  ClassifierSpec,
+  DetectionLoss,
+  DetectionLossInputs,
+  HeadKind,
+  LossOutput,
+} from './types.js';
 
 /** The official code decodes positives around a unit anchor with these hard-coded stds (spec §9.1, §9.2). */
 export const PAP_BOX_CODER_STDS: BoxCoderStds = [0.1, 0.1, 0.2, 0.2];
@@ -42,7 +58,12 @@ export const PAP_PRESET_BY_HEAD: Readonly<Record<HeadKind, PapPreset>> = {
  * Classifier bias prior under the PAP loss: 0.01 for the anchor heads and DETR (spec §9.1/9.2:
  * the PAP RPN uses it too), none for the RoI head (`fc_cls` bias 0, spec §9.2).
  */
-const PRIOR_BY_HEAD: Readonly<Record<HeadKind, number | null>> = { retina: PRIOR_PROBABILITY, rpn: PRIOR_PROBABILITY, roi: null, detr: PRIOR_PROBABILITY };
+const PRIOR_BY_HEAD: Readonly<Record<HeadKind, number | null>> = {
+  retina: PRIOR_PROBABILITY,
+  rpn: PRIOR_PROBABILITY,
+  roi: null,
+  detr: PRIOR_PROBABILITY,
+};
 
 /** The hand-crafted forms have no searched scale: w = 1 (the search's starting point θ = 0.5). */
 const HANDCRAFTED_GRAD_SCALE = 1;
@@ -71,20 +92,35 @@ export function papParamFields(name: PapName): ParamField[] {
   return fields;
 }
 
+/**
+ * `ctrlPoints`: 4 or 5 rows of control points, each checked by `validateCtrlPoints` (whose
+ * message names the row, e.g. `row 2 (I3): y must be non-decreasing, …`); rows are copied.
+ */
 const ctrlPointsField: ParamField = {
   name: 'ctrlPoints',
   description: '4 or 5 rows [H2, I2, I3, I1, (H1)] of 8, 12 or 16 numbers, x/y interleaved',
-  parse(value: unknown): number[][] {
-    if (!Array.isArray(value) || (value.length !== 4 && value.length !== 5)) {
-      throw new Error(`expected 4 or 5 rows [H2, I2, I3, I1, (H1)], got ${describe(value)}`);
-    }
-    return value.map((row: unknown, i) => {
-      const label = `row ${i} (${PAP_FUNCTION_ORDER[i]})`;
-      if (!Array.isArray(row)) throw new Error(`${label}: expected an array of numbers, got ${describe(row)}`);
-      validateCtrlPoints(row as number[], label);
-      return [...(row as number[])];
-    });
-  },
+  schema: z
+    .array(z.unknown(), {
+      error: (issue) => `expected 4 or 5 rows [H2, I2, I3, I1, (H1)], got ${describe(issue.input)}`,
+    })
+    .min(4)
+    .max(5)
+    .transform((rows, ctx) => {
+      const problem = (message: string): never => {
+        ctx.addIssue({ code: 'custom', message, input: rows });
+        return z.NEVER;
+      };
+      return rows.map((row, i) => {
+        const label = `row ${i} (${PAP_FUNCTION_ORDER[i]})`;
+        if (!Array.isArray(row)) return problem(`${label}: expected an array of numbers, got ${describe(row)}`);
+        try {
+          validateCtrlPoints(row as number[], label);
+        } catch (error) {
+          return problem(error instanceof Error ? error.message : String(error));
+        }
+        return [...(row as number[])];
+      });
+    }),
 };
 
 function formOf(name: PapName): PapForm {
@@ -109,7 +145,10 @@ export function createPapLoss(name: PapName, params: LossParams = EMPTY_LOSS_PAR
       quality: (p['quality'] as QualityInput | undefined) ?? 'giou',
     };
   };
-  const classifier = (head: HeadKind): ClassifierSpec => ({ activation: 'sigmoid', priorProbability: PRIOR_BY_HEAD[head] });
+  const classifier = (head: HeadKind): ClassifierSpec => ({
+    activation: 'sigmoid',
+    priorProbability: PRIOR_BY_HEAD[head],
+  });
   const loss: DetectionLoss = {
     name,
     summary: `Parameterized AP loss, ${form === 'searched' ? 'searched functions (paper preset per head)' : `${form} form`}; the only loss term`,
@@ -142,7 +181,11 @@ function papLoss(s: PapHeadSettings, inputs: DetectionLossInputs): LossOutput {
     const quality = s.quality === 'giou' ? tf.div(tf.add(giou, 1), 2) : iou;
     const ious = tf.mul(quality.expandDims(1), labelMasks(labels, numClasses).oneHot);
     const targets = targetsFromLabels(labels, numClasses);
-    const pap = parameterizedApLoss(logits, ious, targets, { form: s.form, ...(s.ctrlPoints ? { ctrlPoints: s.ctrlPoints } : {}), topK: s.topK });
+    const pap = parameterizedApLoss(logits, ious, targets, {
+      form: s.form,
+      ...(s.ctrlPoints ? { ctrlPoints: s.ctrlPoints } : {}),
+      topK: s.topK,
+    });
     // Zero-positive batches: keep logits and boxes connected to the result (zero gradient),
     // as the official heads do with `0·Σcls + 0·Σbbox` (spec §9.1).
     const total = tf.addN([pap, tf.mul(tf.sum(logits), 0), tf.mul(tf.sum(pred), 0)]) as tf.Scalar;

@@ -1,6 +1,5 @@
 import { readJsonFile, UserError } from '@apdet/io';
 import { baselineParamFields, createBaselineLoss } from './baseline-entry.js';
-import type { BaselineName } from './baseline-table.js';
 import { EMPTY_LOSS_PARAMS, parseLossParams, type LossParams, type ParamField } from './loss-params.js';
 import { createPapLoss, papParamFields, type PapName } from './pap-entry.js';
 import type { DetectionLoss } from './types.js';
@@ -49,8 +48,11 @@ export interface GetLossOptions {
  */
 export function getLoss(name: string, options: GetLossOptions = {}): DetectionLoss {
   const lossName = checkLossName(name);
-  const params = options.params === undefined ? EMPTY_LOSS_PARAMS : toLossParams(lossName, options.params, options.paramsSource ?? '--loss-params');
-  return isPap(lossName) ? createPapLoss(lossName, params) : createBaselineLoss(lossName as BaselineName, params);
+  const params =
+    options.params === undefined
+      ? EMPTY_LOSS_PARAMS
+      : toLossParams(lossName, options.params, options.paramsSource ?? '--loss-params');
+  return isPap(lossName) ? createPapLoss(lossName, params) : createBaselineLoss(lossName, params);
 }
 
 /**
@@ -68,7 +70,7 @@ export async function loadLoss(name: string, paramsFile?: string): Promise<Detec
 /** The `--loss-params` fields a loss accepts (for help texts and docs). */
 export function lossParamFields(name: string): readonly ParamField[] {
   const lossName = checkLossName(name);
-  return isPap(lossName) ? papParamFields(lossName) : baselineParamFields(lossName as BaselineName);
+  return isPap(lossName) ? papParamFields(lossName) : baselineParamFields(lossName);
 }
 
 /** Validates raw `--loss-params` JSON for a loss (see `parseLossParams` for the schema). */
@@ -109,9 +111,9 @@ function editDistance(a: string, b: string): number {
   for (let i = 1; i <= a.length; i++) {
     const current = [i];
     for (let j = 1; j <= b.length; j++) {
-      current[j] = Math.min(previous[j]! + 1, current[j - 1]! + 1, previous[j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1));
+      current[j] = Math.min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1));
     }
     previous = current;
   }
-  return previous[b.length]!;
+  return previous[b.length];
 }

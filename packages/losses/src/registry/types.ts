@@ -94,8 +94,8 @@ export interface DetectionLoss {
    * The DeltaXYWH coder stds this loss was designed with for an anchor/RoI head (detectors use
    * them unless their config fixes others). They set the scale of the regression deltas, so
    * they matter to every loss term on deltas and to the gradient reaching them: the PAP loss
-   * decodes with [0.1, 0.1, 0.2, 0.2] (spec §9.1), mmdet's focal+L1/GIoU RetinaNet and RPN
-   * baselines use 1 (spec §10.2), its RoI heads 0.1/0.2.
+   * decodes with [0.1, 0.1, 0.2, 0.2] (docs/spec/paper-spec.md §9.1), mmdet's focal+L1/GIoU RetinaNet and RPN
+   * baselines use 1 (docs/spec/paper-spec.md §10.2), its RoI heads 0.1/0.2.
    */
   boxCoderStds(headKind: HeadKind): BoxCoderStds;
   /** K, the number of classification logits per sample for C foreground classes. */

@@ -1,6 +1,6 @@
-// torchvision.ops.sigmoid_focal_loss oracle (shared/oracle/ops, public cases copied into
-// test/fixtures/ops): loss for every reduction and the three gradients, float32 tfjs vs the
-// float64 oracle.
+// torchvision.ops.sigmoid_focal_loss oracle (its public cases, copied into test/fixtures/ops;
+// packages/losses/README.md, "Baseline losses"): loss for every reduction and the three
+// gradients, float32 tfjs vs the float64 oracle.
 //
 // Tolerance rule: |ours − oracle| ≤ 1e-5·|oracle| + 1e-30 for every element. The 1e-30 floor
 // only matters for values below ~1e-30: there the oracle itself is inexact, because torch
@@ -21,7 +21,10 @@ interface FocalCase {
   name: string;
   inputs: { inputs: StoredTensor; targets: StoredTensor; grad_output_for_none: StoredTensor };
   params: { alpha: number; gamma: number };
-  outputs: Record<'loss_none' | 'loss_mean' | 'loss_sum' | 'grad_inputs_none' | 'grad_inputs_mean' | 'grad_inputs_sum', StoredTensor>;
+  outputs: Record<
+    'loss_none' | 'loss_mean' | 'loss_sum' | 'grad_inputs_none' | 'grad_inputs_mean' | 'grad_inputs_sum',
+    StoredTensor
+  >;
 }
 
 const FIXTURES = fileURLToPath(new URL('../fixtures/ops/', import.meta.url));
@@ -55,8 +58,22 @@ describe.each(['cpu', 'wasm'])('sigmoid_focal_loss oracle on %s', (backend) => {
     // d(Σ loss_none · grad_output)/dx, as the oracle defines grad_inputs_none.
     const gNone = tf.grad((logits: tf.Tensor) => tf.sum(tf.mul(loss('none')(logits), gOut)))(x);
     expectClose(gNone.dataSync(), c.outputs.grad_inputs_none.data, TOL, `${c.name} grad_none`);
-    expectClose(tf.grad((l: tf.Tensor) => loss('mean')(l) as tf.Scalar)(x).dataSync(), c.outputs.grad_inputs_mean.data, TOL, `${c.name} grad_mean`);
-    expectClose(tf.grad((l: tf.Tensor) => loss('sum')(l) as tf.Scalar)(x).dataSync(), c.outputs.grad_inputs_sum.data, TOL, `${c.name} grad_sum`);
+    expectClose(
+      tf
+        .grad((l: tf.Tensor) => loss('mean')(l) as tf.Scalar)(x)
+        .dataSync(),
+      c.outputs.grad_inputs_mean.data,
+      TOL,
+      `${c.name} grad_mean`,
+    );
+    expectClose(
+      tf
+        .grad((l: tf.Tensor) => loss('sum')(l) as tf.Scalar)(x)
+        .dataSync(),
+      c.outputs.grad_inputs_sum.data,
+      TOL,
+      `${c.name} grad_sum`,
+    );
 
     for (const v of [...none.dataSync(), ...gNone.dataSync()]) expect(Number.isFinite(v)).toBe(true);
     tf.dispose([x, t, gOut, none, gNone]);

@@ -19,7 +19,7 @@ export function focalRef(x: number, t: number, alpha: number, gamma: number): nu
 export function softmaxCeRef(row: readonly number[], label: number): number {
   const m = Math.max(...row);
   const lse = m + Math.log(row.reduce((s, v) => s + Math.exp(v - m), 0));
-  return lse - row[label]!;
+  return lse - row[label];
 }
 
 export function smoothL1Ref(d: number, beta: number): number {
@@ -27,7 +27,7 @@ export function smoothL1Ref(d: number, beta: number): number {
   return beta === 0 ? a : a < beta ? (0.5 * a * a) / beta : a - 0.5 * beta;
 }
 
-/** IoU and GIoU of two xyxy boxes with the 1e-7 added to union and enclosure (spec §9.4). */
+/** IoU and GIoU of two xyxy boxes with the 1e-7 added to union and enclosure (docs/spec/paper-spec.md §9.4). */
 export function iouGiouRef(p: readonly number[], g: readonly number[]): { iou: number; giou: number } {
   const [px1, py1, px2, py2] = p as [number, number, number, number];
   const [gx1, gy1, gx2, gy2] = g as [number, number, number, number];
@@ -45,11 +45,11 @@ export function iouGiouRef(p: readonly number[], g: readonly number[]): { iou: n
 /** Central finite differences of a float64 function: ∂f/∂xᵢ for every i. */
 export function fdGradient64(f: (x: number[]) => number, x: readonly number[], h = 1e-6): number[] {
   return x.map((_, i) => {
-    const step = h * Math.max(1, Math.abs(x[i]!));
+    const step = h * Math.max(1, Math.abs(x[i]));
     const plus = [...x];
     const minus = [...x];
-    plus[i] = x[i]! + step;
-    minus[i] = x[i]! - step;
+    plus[i] = x[i] + step;
+    minus[i] = x[i] - step;
     return (f(plus) - f(minus)) / (2 * step);
   });
 }
@@ -57,7 +57,7 @@ export function fdGradient64(f: (x: number[]) => number, x: readonly number[], h
 /** Central finite differences of a tfjs (float32) scalar function of one tensor. */
 export function fdGradientTf(f: (x: tf.Tensor) => tf.Scalar, x: tf.Tensor, h: number): number[] {
   const base = Array.from(x.dataSync());
-  const evaluate = (values: number[]): number => tf.tidy(() => f(tf.tensor(values, x.shape)).dataSync()[0]!);
+  const evaluate = (values: number[]): number => tf.tidy(() => f(tf.tensor(values, x.shape)).dataSync()[0]);
   return base.map((v, i) => {
     const plus = [...base];
     const minus = [...base];
@@ -82,14 +82,20 @@ export interface Tolerance {
  * worst element (index, both values) when it fails. Returns the worst relative error among
  * elements with |expected| > atol (for reporting).
  */
-export function expectClose(actual: ArrayLike<number>, expected: ArrayLike<number>, tol: Tolerance, label: string): number {
-  if (actual.length !== expected.length) throw new Error(`${label}: length ${actual.length} vs expected ${expected.length}`);
+export function expectClose(
+  actual: ArrayLike<number>,
+  expected: ArrayLike<number>,
+  tol: Tolerance,
+  label: string,
+): number {
+  if (actual.length !== expected.length)
+    throw new Error(`${label}: length ${actual.length} vs expected ${expected.length}`);
   let worst = -1;
   let worstExcess = 0;
   let worstRel = 0;
   for (let i = 0; i < expected.length; i++) {
-    const a = actual[i]!;
-    const e = expected[i]!;
+    const a = actual[i];
+    const e = expected[i];
     const err = Math.abs(a - e);
     if (!Number.isFinite(a)) throw new Error(`${label}[${i}]: not finite (${a}); expected ${e}`);
     const excess = err - (tol.rtol * Math.abs(e) + tol.atol);
@@ -101,22 +107,10 @@ export function expectClose(actual: ArrayLike<number>, expected: ArrayLike<numbe
   }
   if (worst >= 0) {
     throw new Error(
-      `${label}[${worst}]: got ${actual[worst]}, expected ${expected[worst]} (|diff| ${Math.abs(actual[worst]! - expected[worst]!)} > ${tol.rtol}·|e| + ${tol.atol})`,
+      `${label}[${worst}]: got ${actual[worst]}, expected ${expected[worst]} (|diff| ${Math.abs(actual[worst] - expected[worst])} > ${tol.rtol}·|e| + ${tol.atol})`,
     );
   }
   return worstRel;
-}
-
-/** A deterministic pseudo-random generator (mulberry32) so test data are reproducible. */
-export function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 /** Rounds to the nearest float32 so float64 references see exactly the tfjs inputs. */

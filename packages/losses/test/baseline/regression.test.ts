@@ -3,11 +3,12 @@
 // are valid.
 import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { Rng } from '@apdet/rng';
 import { l1Loss, smoothL1Loss } from '../../src/baseline/index.js';
 import { BACKENDS, checkScalarLoss, useBackend } from './harness.js';
-import { f32, rng, smoothL1Ref } from './reference.js';
+import { f32, smoothL1Ref } from './reference.js';
 
-const random = rng(11);
+const random = Rng.from(11);
 const SHAPE = [8, 4];
 const SIZE = 32;
 const BETAS = [1, 1 / 9, 0.5];
@@ -16,16 +17,16 @@ const BETAS = [1, 1 / 9, 0.5];
 function safeDifferences(): number[] {
   const out: number[] = [];
   while (out.length < SIZE) {
-    const d = (random() - 0.5) * 4;
+    const d = (random.next() - 0.5) * 4;
     const a = Math.abs(d);
     if (a > 0.05 && BETAS.every((b) => Math.abs(a - b) > 0.05)) out.push(d);
   }
   return out;
 }
-const target = f32(Array.from({ length: SIZE }, () => (random() - 0.5) * 10));
-const pred = f32(safeDifferences().map((d, i) => target[i]! + d));
-const weights = f32(Array.from({ length: SIZE }, () => random()));
-const weightedSum = (v: number[]) => v.reduce((s, x, i) => s + x * weights[i]!, 0);
+const target = f32(Array.from({ length: SIZE }, () => (random.next() - 0.5) * 10));
+const pred = f32(safeDifferences().map((d, i) => target[i] + d));
+const weights = f32(Array.from({ length: SIZE }, () => random.next()));
+const weightedSum = (v: number[]) => v.reduce((s, x, i) => s + x * weights[i], 0);
 
 describe.each(BACKENDS)('regression losses on %s', (backend) => {
   beforeAll(() => useBackend(backend));
@@ -39,7 +40,7 @@ describe.each(BACKENDS)('regression losses on %s', (backend) => {
       input: pred,
       shape: SHAPE,
       loss: (x) => l1Loss(x, t, { weights: w, reduction: 'sum' }) as tf.Scalar,
-      reference: (x) => weightedSum(x.map((v, i) => Math.abs(v - target[i]!))),
+      reference: (x) => weightedSum(x.map((v, i) => Math.abs(v - target[i]))),
       fdStep: 1e-2,
     });
     checkScalarLoss({
@@ -47,7 +48,7 @@ describe.each(BACKENDS)('regression losses on %s', (backend) => {
       input: target,
       shape: SHAPE,
       loss: (x) => l1Loss(p, x, { reduction: 'mean' }) as tf.Scalar,
-      reference: (x) => x.reduce((s, v, i) => s + Math.abs(pred[i]! - v), 0) / SIZE,
+      reference: (x) => x.reduce((s, v, i) => s + Math.abs(pred[i] - v), 0) / SIZE,
       fdStep: 1e-2,
     });
     tf.dispose([t, p, w]);
@@ -62,7 +63,7 @@ describe.each(BACKENDS)('regression losses on %s', (backend) => {
         input: pred,
         shape: SHAPE,
         loss: (x) => smoothL1Loss(x, t, beta, { weights: w, reduction: 'sum' }) as tf.Scalar,
-        reference: (x) => weightedSum(x.map((v, i) => smoothL1Ref(v - target[i]!, beta))),
+        reference: (x) => weightedSum(x.map((v, i) => smoothL1Ref(v - target[i], beta))),
         fdStep: 1e-3,
       });
       tf.dispose([t, w]);
@@ -72,8 +73,10 @@ describe.each(BACKENDS)('regression losses on %s', (backend) => {
   it('smoothL1Loss with β = 0 is exactly L1; both quadratic and linear regimes occur in the data', () => {
     const t = tf.tensor1d(target);
     const p = tf.tensor1d(pred);
-    expect(Array.from(smoothL1Loss(p, t, 0, { reduction: 'none' }).dataSync())).toEqual(Array.from(l1Loss(p, t, { reduction: 'none' }).dataSync()));
-    const diffs = pred.map((v, i) => Math.abs(v - target[i]!));
+    expect(Array.from(smoothL1Loss(p, t, 0, { reduction: 'none' }).dataSync())).toEqual(
+      Array.from(l1Loss(p, t, { reduction: 'none' }).dataSync()),
+    );
+    const diffs = pred.map((v, i) => Math.abs(v - target[i]));
     expect(diffs.some((d) => d < 1) && diffs.some((d) => d > 1)).toBe(true);
     // Continuity at the kink: value at |d| = β is β/2 from both formulas.
     const atKink = smoothL1Loss(tf.tensor1d([0.5, -0.5]), tf.zeros([2]), 0.5, { reduction: 'none' }).dataSync();

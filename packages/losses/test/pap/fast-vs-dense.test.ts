@@ -8,7 +8,8 @@ import {
   thetaToCtrlPoints,
   type PapLossOptions,
 } from '../../src/index.js';
-import { lossAndGrads, randomProblem, rng, scalarError, scaledError } from './helpers.js';
+import { Rng } from '@apdet/rng';
+import { lossAndGrads, randomProblem, scalarError, scaledError } from './helpers.js';
 
 beforeAll(async () => {
   await tf.setBackend('cpu');
@@ -16,9 +17,9 @@ beforeAll(async () => {
 
 /** Random searched rows from random θ (values snapped to float32). */
 function randomCtrl(seed: number, rows: number, thetaLength: 4 | 8 | 12): number[][] {
-  const rand = rng(seed);
+  const rand = Rng.from(seed);
   return Array.from({ length: rows }, () =>
-    thetaToCtrlPoints(Array.from({ length: thetaLength }, () => rand())).map(Math.fround),
+    thetaToCtrlPoints(Array.from({ length: thetaLength }, () => rand.next())).map(Math.fround),
   );
 }
 
@@ -52,7 +53,13 @@ describe('fast path = dense reference on random problems', () => {
       compare(randomProblem(600, 3), { form, topK: 97 });
     });
   }
-  for (const [rows, thetaLength] of [[5, 4], [5, 8], [5, 12], [4, 8], [4, 12]] as const) {
+  for (const [rows, thetaLength] of [
+    [5, 4],
+    [5, 8],
+    [5, 12],
+    [4, 8],
+    [4, 12],
+  ] as const) {
     it(`searched ${rows} rows × ${thetaLength + 4} numbers from random θ`, () => {
       for (let seed = 0; seed < 3; seed++) {
         const options = { form: 'searched' as const, ctrlPoints: randomCtrl(seed + 10 * rows, rows, thetaLength) };

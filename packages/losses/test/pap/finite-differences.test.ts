@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { paplossHost, thetaToCtrlPoints, type PapLossOptions } from '../../src/index.js';
-import { randomProblem, rng } from './helpers.js';
+import { Rng } from '@apdet/rng';
+import { randomProblem } from './helpers.js';
 
 /**
  * The fast path's custom gradient against central differences of its own loss, in float64,
@@ -13,8 +14,10 @@ import { randomProblem, rng } from './helpers.js';
 const H = 1e-6;
 
 function ctrlRows(seed: number, rows: number): number[][] {
-  const rand = rng(seed);
-  return Array.from({ length: rows }, () => thetaToCtrlPoints(Array.from({ length: 8 }, () => 0.1 + 0.8 * rand())));
+  const rand = Rng.from(seed);
+  return Array.from({ length: rows }, () =>
+    thetaToCtrlPoints(Array.from({ length: 8 }, () => 0.1 + 0.8 * rand.next())),
+  );
 }
 
 function lossOf(p: { logits: Float32Array; ious: Float64Array; targets: Int32Array }, o: PapLossOptions) {
@@ -45,9 +48,9 @@ function fdIou(p: { logits: Float32Array; ious: Float64Array; targets: Int32Arra
 
 function problem(seed: number) {
   const p = randomProblem(80, seed, { spread: 0.8 });
-  const rand = rng(seed + 1000);
+  const rand = Rng.from(seed + 1000);
   // Negatives get IoUs in (0.05, 0.45) too, so that their row-role IoU gradient is exercised.
-  const ious = Float64Array.from(p.ious, (u, i) => (p.targets[i] === 1 ? u : 0.05 + 0.4 * rand()));
+  const ious = Float64Array.from(p.ious, (u, i) => (p.targets[i] === 1 ? u : 0.05 + 0.4 * rand.next()));
   return { logits: p.logits, ious, targets: p.targets };
 }
 

@@ -2,6 +2,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import * as tf from '@tensorflow/tfjs';
+import { Rng } from '@apdet/rng';
 import { expect } from 'vitest';
 import type { PapForm, PapLossOptions } from '../../src/index.js';
 
@@ -13,7 +14,7 @@ export interface OracleOutputs {
   grad_ious: number[];
 }
 
-/** One case of the official-paploss oracle (schema: oracle README §2). */
+/** One case of the official-paploss oracle (the schema of the JSON files in test/fixtures/paploss/). */
 export interface PapCase {
   name: string;
   inputs: {
@@ -90,34 +91,22 @@ export function lossAndGrads(
   return out;
 }
 
-/** Deterministic pseudo-random numbers (mulberry32). */
-export function rng(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 /** A random problem: logits N(0, spread)-ish, targets with given positive/ignore rates. */
 export function randomProblem(
   n: number,
   seed: number,
   opts: { posRate?: number; ignoreRate?: number; spread?: number } = {},
 ): { logits: Float32Array; ious: Float32Array; targets: Int32Array } {
-  const rand = rng(seed);
+  const rand = Rng.from(seed);
   const { posRate = 0.2, ignoreRate = 0.1, spread = 1.5 } = opts;
   const logits = new Float32Array(n);
   const ious = new Float32Array(n);
   const targets = new Int32Array(n);
   for (let i = 0; i < n; i++) {
-    logits[i] = (rand() + rand() + rand() - 1.5) * 2 * spread;
-    const r = rand();
+    logits[i] = (rand.next() + rand.next() + rand.next() - 1.5) * 2 * spread;
+    const r = rand.next();
     targets[i] = r < posRate ? 1 : r < posRate + ignoreRate ? -1 : 0;
-    ious[i] = targets[i] === 1 ? 0.05 + 0.9 * rand() : 0;
+    ious[i] = targets[i] === 1 ? 0.05 + 0.9 * rand.next() : 0;
   }
   if (!targets.includes(1)) targets[0] = 1;
   return { logits, ious, targets };

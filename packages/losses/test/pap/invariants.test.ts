@@ -1,4 +1,5 @@
-// Invariants O1–O18 of paper-spec.md §13 (O19–O21 concern the search, package @apdet/search; O22, the GIoU mapping, is in test/baseline/iou.test.ts).
+// Invariants O1–O18 of docs/spec/paper-spec.md §13 (O19–O21 concern the search, package
+// @apdet/search; O22, the GIoU mapping, is in test/baseline/iou.test.ts).
 import { beforeAll, describe, expect, it } from 'vitest';
 import * as tf from '@tensorflow/tfjs';
 import {
@@ -57,7 +58,7 @@ const O8 = {
   ious: [0.9, 0, 0, 0.6, 0, 0, 0, 0],
 };
 
-describe('paper-spec §13 invariants', () => {
+describe('docs/spec/paper-spec.md §13 invariants', () => {
   it('O1: perfect ranking and perfect box give 0 (linear)', () => {
     expectLoss([0, -2], [1, 0], [1, 0], linear, 0);
   });

@@ -1,4 +1,4 @@
-import { beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, it } from 'vitest';
 import * as tf from '@tensorflow/tfjs';
 import { parameterizedApLossDense } from '../../src/index.js';
 import { expectMatchesFloat32Oracle, loadPapCases } from './helpers.js';

@@ -66,7 +66,9 @@ describe('piecewise-linear functions (official _linear)', () => {
       const xs = [0, 1, ...Array.from(f.xs), ...Array.from({ length: 41 }, (_, i) => i / 40)].map(Math.fround);
       const x = tf.tensor1d(xs);
       const y = piecewiseLinearTensor(x, f).dataSync();
-      const g = tf.grad((t: tf.Tensor) => tf.sum(piecewiseLinearTensor(t, f)))(x).dataSync();
+      const g = tf
+        .grad((t: tf.Tensor) => tf.sum(piecewiseLinearTensor(t, f)))(x)
+        .dataSync();
       xs.forEach((v, i) => {
         expect(y[i]).toBeCloseTo(evaluatePiecewiseLinear(f, v), 6);
         expect(g[i]).toBeCloseTo(piecewiseLinearSlope(f, v), 5);

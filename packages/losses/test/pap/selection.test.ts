@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { selectPairs } from '../../src/index.js';
 import { radixSortByKey, ascendingKey } from '../../src/pap/radix-sort.js';
-import { loadPapCases, rng } from './helpers.js';
+import { Rng } from '@apdet/rng';
+import { loadPapCases } from './helpers.js';
 
 function naiveTop(logits: Float32Array, targets: Int32Array, k: number): number[] {
   const valid = Array.from(logits.keys()).filter((i) => targets[i] !== -1);
@@ -19,10 +20,15 @@ describe('pair selection (radix top-K)', () => {
     expect(sorted).toEqual([...values].sort((a, b) => a - b));
   });
   it('rows are the top-K valid logits in descending order; columns every positive ascending', () => {
-    const rand = rng(3);
-    for (const [n, k] of [[1000, 50], [1000, 999], [1000, 5000], [5000, 4096]]) {
-      const logits = Float32Array.from({ length: n }, () => (rand() - 0.5) * 20);
-      const targets = Int32Array.from({ length: n }, () => Math.floor(rand() * 3) - 1);
+    const rand = Rng.from(3);
+    for (const [n, k] of [
+      [1000, 50],
+      [1000, 999],
+      [1000, 5000],
+      [5000, 4096],
+    ]) {
+      const logits = Float32Array.from({ length: n }, () => (rand.next() - 0.5) * 20);
+      const targets = Int32Array.from({ length: n }, () => Math.floor(rand.next() * 3) - 1);
       const sel = selectPairs(logits, targets, k);
       const expected = naiveTop(logits, targets, k);
       expect(sel.rows.length).toBe(expected.length);

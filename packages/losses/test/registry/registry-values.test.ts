@@ -4,8 +4,21 @@
 // and GradScale / presets / classifier specs per head kind.
 import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { FASTER_RCNN_ROI_PRESET, FASTER_RCNN_RPN_PRESET, RETINANET_PRESET, parameterizedApLossDense } from '../../src/pap/index.js';
-import { classifierBias, getLoss, HEAD_KINDS, LOSS_NAMES, targetsFromLabels, type DetectionLoss, type HeadKind } from '../../src/registry/index.js';
+import {
+  FASTER_RCNN_ROI_PRESET,
+  FASTER_RCNN_RPN_PRESET,
+  RETINANET_PRESET,
+  parameterizedApLossDense,
+} from '../../src/pap/index.js';
+import {
+  classifierBias,
+  getLoss,
+  HEAD_KINDS,
+  LOSS_NAMES,
+  targetsFromLabels,
+  type DetectionLoss,
+  type HeadKind,
+} from '../../src/registry/index.js';
 import { bceRef, expectClose, focalRef, iouGiouRef, softmaxCeRef } from '../baseline/reference.js';
 import { buildInputs, syntheticBatch, type SyntheticBatch } from './synthetic.js';
 
@@ -27,8 +40,8 @@ function evaluate(loss: DetectionLoss, batch: SyntheticBatch): Evaluated {
     const inputs = buildInputs(batch, tf.tensor2d(logitValues, [batch.n, k]), tf.tensor2d(batch.deltas, [batch.n, 4]));
     const out = loss.compute(inputs);
     return {
-      total: out.total.dataSync()[0]!,
-      parts: Object.fromEntries(Object.entries(out.parts).map(([key, v]) => [key, v.dataSync()[0]!])),
+      total: out.total.dataSync()[0],
+      parts: Object.fromEntries(Object.entries(out.parts).map(([key, v]) => [key, v.dataSync()[0]])),
       logits: logitValues,
       predBoxes: inputs.boxes!.pred.arraySync(),
       predDeltas: inputs.regression!.pred.arraySync(),
@@ -45,25 +58,34 @@ function rowsOf(batch: SyntheticBatch) {
   return { pos, valid, npos, nvalid };
 }
 
-const sumOver = (n: number, f: (i: number) => number) => Array.from({ length: n }, (_, i) => f(i)).reduce((a, b) => a + b, 0);
+const sumOver = (n: number, f: (i: number) => number) =>
+  Array.from({ length: n }, (_, i) => f(i)).reduce((a, b) => a + b, 0);
 
 function sigmoidClsSum(batch: SyntheticBatch, e: Evaluated, perElement: (x: number, t: number) => number): number {
   const { valid } = rowsOf(batch);
   const c = batch.numClasses;
-  return sumOver(batch.n, (i) => (valid[i] ? sumOver(c, (j) => perElement(e.logits[i * c + j]!, batch.labels[i] === j ? 1 : 0)) : 0));
+  return sumOver(batch.n, (i) =>
+    valid[i] ? sumOver(c, (j) => perElement(e.logits[i * c + j], batch.labels[i] === j ? 1 : 0)) : 0,
+  );
 }
 
 function l1Sum(batch: SyntheticBatch, e: Evaluated): number {
   const { pos } = rowsOf(batch);
-  return sumOver(batch.n, (i) => (pos[i] ? sumOver(4, (j) => Math.abs(e.predDeltas[i]![j]! - batch.targetDeltas[i]![j]!)) : 0));
+  return sumOver(batch.n, (i) =>
+    pos[i] ? sumOver(4, (j) => Math.abs(e.predDeltas[i][j] - batch.targetDeltas[i][j])) : 0,
+  );
 }
 
 function giouSum(batch: SyntheticBatch, e: Evaluated): number {
   const { pos } = rowsOf(batch);
-  return sumOver(batch.n, (i) => (pos[i] ? 1 - iouGiouRef(e.predBoxes[i]!, batch.gtBoxes[i]!).giou : 0));
+  return sumOver(batch.n, (i) => (pos[i] ? 1 - iouGiouRef(e.predBoxes[i], batch.gtBoxes[i]).giou : 0));
 }
 
-function softmaxRows(batch: SyntheticBatch, e: Evaluated, backgroundWeight: number): { sum: number; weightSum: number } {
+function softmaxRows(
+  batch: SyntheticBatch,
+  e: Evaluated,
+  backgroundWeight: number,
+): { sum: number; weightSum: number } {
   const k = batch.numClasses + 1;
   let sum = 0;
   let weightSum = 0;
@@ -88,16 +110,25 @@ describe('registry entries compute the documented formulas (cpu)', () => {
     const e = evaluate(getLoss('focal+l1'), batch);
     const { npos } = rowsOf(batch);
     expect(batch.labels.includes(-1)).toBe(true);
-    expectClose([e.parts['focal']!, e.parts['l1']!], [sigmoidClsSum(batch, e, focal) / npos, l1Sum(batch, e) / npos], TOL, 'parts');
-    expectClose([e.total], [e.parts['focal']! + e.parts['l1']!], TOL, 'total = Σ parts');
+    expectClose(
+      [e.parts['focal'], e.parts['l1']],
+      [sigmoidClsSum(batch, e, focal) / npos, l1Sum(batch, e) / npos],
+      TOL,
+      'parts',
+    );
+    expectClose([e.total], [e.parts['focal'] + e.parts['l1']], TOL, 'total = Σ parts');
   });
 
   it('focal+l1+giou on detr: 2·focal + 5·L1 + 2·GIoU, all / #pos (Deformable DETR)', () => {
     const batch = syntheticBatch('detr', { seed: 12 });
     const e = evaluate(getLoss('focal+l1+giou'), batch);
     const { npos } = rowsOf(batch);
-    const expected = [(2 * sigmoidClsSum(batch, e, focal)) / npos, (5 * l1Sum(batch, e)) / npos, (2 * giouSum(batch, e)) / npos];
-    expectClose([e.parts['focal']!, e.parts['l1']!, e.parts['giou']!], expected, TOL, 'parts');
+    const expected = [
+      (2 * sigmoidClsSum(batch, e, focal)) / npos,
+      (5 * l1Sum(batch, e)) / npos,
+      (2 * giouSum(batch, e)) / npos,
+    ];
+    expectClose([e.parts['focal'], e.parts['l1'], e.parts['giou']], expected, TOL, 'parts');
     expectClose([e.total], [expected.reduce((a, b) => a + b)], TOL, 'total');
   });
 
@@ -105,31 +136,46 @@ describe('registry entries compute the documented formulas (cpu)', () => {
     const batch = syntheticBatch('roi', { seed: 13 });
     const e = evaluate(getLoss('ce+l1'), batch);
     const { nvalid } = rowsOf(batch);
-    expectClose([e.parts['ce']!, e.parts['l1']!], [softmaxRows(batch, e, 1).sum / nvalid, l1Sum(batch, e) / nvalid], TOL, 'parts');
+    expectClose(
+      [e.parts['ce'], e.parts['l1']],
+      [softmaxRows(batch, e, 1).sum / nvalid, l1Sum(batch, e) / nvalid],
+      TOL,
+      'parts',
+    );
   });
 
   it('ce+giou on roi uses GIoU weight 10 / #sampled; on rpn BCE + L1 / #sampled (the RPN keeps L1)', () => {
     const roi = syntheticBatch('roi', { seed: 14 });
     const er = evaluate(getLoss('ce+giou'), roi);
-    expectClose([er.parts['giou']!], [(10 * giouSum(roi, er)) / rowsOf(roi).nvalid], TOL, 'roi giou');
+    expectClose([er.parts['giou']], [(10 * giouSum(roi, er)) / rowsOf(roi).nvalid], TOL, 'roi giou');
     const rpn = syntheticBatch('rpn', { seed: 15 });
     const ep = evaluate(getLoss('ce+giou'), rpn);
     const { nvalid } = rowsOf(rpn);
     expect(Object.keys(ep.parts).sort()).toEqual(['ce', 'l1']);
-    expectClose([ep.parts['ce']!, ep.parts['l1']!], [sigmoidClsSum(rpn, ep, bceRef) / nvalid, l1Sum(rpn, ep) / nvalid], TOL, 'rpn parts');
+    expectClose(
+      [ep.parts['ce'], ep.parts['l1']],
+      [sigmoidClsSum(rpn, ep, bceRef) / nvalid, l1Sum(rpn, ep) / nvalid],
+      TOL,
+      'rpn parts',
+    );
   });
 
   it('ce+giou on detr: class-weighted softmax CE (no-object 0.1) + 2·GIoU / #pos', () => {
     const batch = syntheticBatch('detr', { seed: 16 });
     const e = evaluate(getLoss('ce+giou'), batch);
     const { sum, weightSum } = softmaxRows(batch, e, 0.1);
-    expectClose([e.parts['ce']!, e.parts['giou']!], [sum / weightSum, (2 * giouSum(batch, e)) / rowsOf(batch).npos], TOL, 'parts');
+    expectClose(
+      [e.parts['ce'], e.parts['giou']],
+      [sum / weightSum, (2 * giouSum(batch, e)) / rowsOf(batch).npos],
+      TOL,
+      'parts',
+    );
   });
 
-  it('ce+l1 on retina: sigmoid BCE / #pos (the focal paper\'s γ = 0 baseline)', () => {
+  it("ce+l1 on retina: sigmoid BCE / #pos (the focal paper's γ = 0 baseline)", () => {
     const batch = syntheticBatch('retina', { seed: 17 });
     const e = evaluate(getLoss('ce+l1'), batch);
-    expectClose([e.parts['ce']!], [sigmoidClsSum(batch, e, bceRef) / rowsOf(batch).npos], TOL, 'ce');
+    expectClose([e.parts['ce']], [sigmoidClsSum(batch, e, bceRef) / rowsOf(batch).npos], TOL, 'ce');
   });
 
   it('--loss-params overrides reach the formula (alpha, gamma, weights, smooth-L1 β)', () => {
@@ -137,11 +183,20 @@ describe('registry entries compute the documented formulas (cpu)', () => {
     const loss = getLoss('focal+l1', { params: { alpha: 0.5, gamma: 1, clsWeight: 3, l1Weight: 0.5, l1Beta: 0.25 } });
     const e = evaluate(loss, batch);
     const { npos, pos } = rowsOf(batch);
-    const smooth = sumOver(batch.n, (i) => (pos[i] ? sumOver(4, (j) => {
-      const d = Math.abs(e.predDeltas[i]![j]! - batch.targetDeltas[i]![j]!);
-      return d < 0.25 ? (0.5 * d * d) / 0.25 : d - 0.125;
-    }) : 0));
-    expectClose([e.parts['focal']!, e.parts['smooth_l1']!], [(3 * sigmoidClsSum(batch, e, (x, t) => focalRef(x, t, 0.5, 1))) / npos, (0.5 * smooth) / npos], TOL, 'parts');
+    const smooth = sumOver(batch.n, (i) =>
+      pos[i]
+        ? sumOver(4, (j) => {
+            const d = Math.abs(e.predDeltas[i][j] - batch.targetDeltas[i][j]);
+            return d < 0.25 ? (0.5 * d * d) / 0.25 : d - 0.125;
+          })
+        : 0,
+    );
+    expectClose(
+      [e.parts['focal'], e.parts['smooth_l1']],
+      [(3 * sigmoidClsSum(batch, e, (x, t) => focalRef(x, t, 0.5, 1))) / npos, (0.5 * smooth) / npos],
+      TOL,
+      'parts',
+    );
   });
 
   const papHeads: [HeadKind, typeof RETINANET_PRESET][] = [
@@ -150,44 +205,85 @@ describe('registry entries compute the documented formulas (cpu)', () => {
     ['roi', FASTER_RCNN_ROI_PRESET],
     ['detr', RETINANET_PRESET],
   ];
-  it.each(papHeads)('param-ap on %s = dense PAP reference with the preset and u = (GIoU+1)/2 of positives', (head, preset) => {
-    const batch = syntheticBatch(head, { seed: 21 });
-    const loss = getLoss('param-ap');
-    const e = evaluate(loss, batch);
-    const c = batch.numClasses;
-    const ious = batch.labels.flatMap((label, i) => Array.from({ length: c }, (_, j) => (label === j ? (iouGiouRef(e.predBoxes[i]!, batch.gtBoxes[i]!).giou + 1) / 2 : 0)));
-    const expected = tf.tidy(() =>
-      parameterizedApLossDense(tf.tensor2d(e.logits, [batch.n, c]), tf.tensor2d(ious, [batch.n, c]), targetsFromLabels(tf.tensor1d(batch.labels, 'int32'), c), {
+  it.each(papHeads)(
+    'param-ap on %s = dense PAP reference with the preset and u = (GIoU+1)/2 of positives',
+    (head, preset) => {
+      const batch = syntheticBatch(head, { seed: 21 });
+      const loss = getLoss('param-ap');
+      const e = evaluate(loss, batch);
+      const c = batch.numClasses;
+      const ious = batch.labels.flatMap((label, i) =>
+        Array.from({ length: c }, (_, j) =>
+          label === j ? (iouGiouRef(e.predBoxes[i], batch.gtBoxes[i]).giou + 1) / 2 : 0,
+        ),
+      );
+      const expected = tf.tidy(
+        () =>
+          parameterizedApLossDense(
+            tf.tensor2d(e.logits, [batch.n, c]),
+            tf.tensor2d(ious, [batch.n, c]),
+            targetsFromLabels(tf.tensor1d(batch.labels, 'int32'), c),
+            {
+              form: 'searched',
+              ctrlPoints: preset.ctrlPoints.map((r) => [...r]),
+            },
+          ).dataSync()[0],
+      );
+      expectClose([e.total, e.parts['pap']], [expected, expected], TOL, `param-ap ${head}`);
+      expect(loss.settings(head)).toMatchObject({
         form: 'searched',
-        ctrlPoints: preset.ctrlPoints.map((r) => [...r]),
-      }).dataSync()[0]!,
-    );
-    expectClose([e.total, e.parts['pap']!], [expected, expected], TOL, `param-ap ${head}`);
-    expect(loss.settings(head)).toMatchObject({ form: 'searched', gradScale: preset.gradScale, preset: preset.name, ctrlPoints: preset.ctrlPoints });
-  });
+        gradScale: preset.gradScale,
+        preset: preset.name,
+        ctrlPoints: preset.ctrlPoints,
+      });
+    },
+  );
 
-  it.each(['param-ap:linear', 'param-ap:square', 'param-ap:sigmoid'] as const)('%s = dense PAP reference of that form; grad scale 1', (name) => {
-    const batch = syntheticBatch('retina', { seed: 22 });
-    const loss = getLoss(name);
-    const e = evaluate(loss, batch);
-    const c = batch.numClasses;
-    const ious = batch.labels.flatMap((label, i) => Array.from({ length: c }, (_, j) => (label === j ? (iouGiouRef(e.predBoxes[i]!, batch.gtBoxes[i]!).giou + 1) / 2 : 0)));
-    const form = name.split(':')[1] as 'linear' | 'square' | 'sigmoid';
-    const expected = tf.tidy(() => parameterizedApLossDense(tf.tensor2d(e.logits, [batch.n, c]), tf.tensor2d(ious, [batch.n, c]), targetsFromLabels(tf.tensor1d(batch.labels, 'int32'), c), { form }).dataSync()[0]!);
-    expectClose([e.total], [expected], TOL, name);
-    expect(loss.settings('retina')).toMatchObject({ form, gradScale: 1, ctrlPoints: null, preset: null });
-  });
+  it.each(['param-ap:linear', 'param-ap:square', 'param-ap:sigmoid'] as const)(
+    '%s = dense PAP reference of that form; grad scale 1',
+    (name) => {
+      const batch = syntheticBatch('retina', { seed: 22 });
+      const loss = getLoss(name);
+      const e = evaluate(loss, batch);
+      const c = batch.numClasses;
+      const ious = batch.labels.flatMap((label, i) =>
+        Array.from({ length: c }, (_, j) =>
+          label === j ? (iouGiouRef(e.predBoxes[i], batch.gtBoxes[i]).giou + 1) / 2 : 0,
+        ),
+      );
+      const form = name.split(':')[1] as 'linear' | 'square' | 'sigmoid';
+      const expected = tf.tidy(
+        () =>
+          parameterizedApLossDense(
+            tf.tensor2d(e.logits, [batch.n, c]),
+            tf.tensor2d(ious, [batch.n, c]),
+            targetsFromLabels(tf.tensor1d(batch.labels, 'int32'), c),
+            { form },
+          ).dataSync()[0],
+      );
+      expectClose([e.total], [expected], TOL, name);
+      expect(loss.settings('retina')).toMatchObject({ form, gradScale: 1, ctrlPoints: null, preset: null });
+    },
+  );
 
   it('param-ap with quality "iou" feeds u = IoU instead of (GIoU + 1)/2', () => {
     const batch = syntheticBatch('retina', { seed: 24 });
     const e = evaluate(getLoss('param-ap', { params: { quality: 'iou' } }), batch);
     const c = batch.numClasses;
-    const ious = batch.labels.flatMap((label, i) => Array.from({ length: c }, (_, j) => (label === j ? iouGiouRef(e.predBoxes[i]!, batch.gtBoxes[i]!).iou : 0)));
-    const expected = tf.tidy(() =>
-      parameterizedApLossDense(tf.tensor2d(e.logits, [batch.n, c]), tf.tensor2d(ious, [batch.n, c]), targetsFromLabels(tf.tensor1d(batch.labels, 'int32'), c), {
-        form: 'searched',
-        ctrlPoints: RETINANET_PRESET.ctrlPoints.map((r) => [...r]),
-      }).dataSync()[0]!,
+    const ious = batch.labels.flatMap((label, i) =>
+      Array.from({ length: c }, (_, j) => (label === j ? iouGiouRef(e.predBoxes[i], batch.gtBoxes[i]).iou : 0)),
+    );
+    const expected = tf.tidy(
+      () =>
+        parameterizedApLossDense(
+          tf.tensor2d(e.logits, [batch.n, c]),
+          tf.tensor2d(ious, [batch.n, c]),
+          targetsFromLabels(tf.tensor1d(batch.labels, 'int32'), c),
+          {
+            form: 'searched',
+            ctrlPoints: RETINANET_PRESET.ctrlPoints.map((r) => [...r]),
+          },
+        ).dataSync()[0],
     );
     expectClose([e.total], [expected], TOL, 'param-ap iou');
     expect(Math.abs(e.total - evaluate(getLoss('param-ap'), batch).total)).toBeGreaterThan(1e-4);
@@ -198,20 +294,36 @@ describe('registry entries compute the documented formulas (cpu)', () => {
     const grads = (loss: DetectionLoss) =>
       tf.tidy(() => {
         const k = loss.numLogits('roi', batch.numClasses);
-        const f = (l: tf.Tensor, d: tf.Tensor) => loss.compute(buildInputs(batch, l as tf.Tensor2D, d as tf.Tensor2D)).total;
-        const { value, grads: g } = tf.valueAndGrads(f)([tf.tensor2d(batch.logits(k), [batch.n, k]), tf.tensor2d(batch.deltas, [batch.n, 4])]);
-        return { value: value.dataSync()[0]!, logits: Array.from(g[0]!.dataSync()), deltas: Array.from(g[1]!.dataSync()) };
+        const f = (l: tf.Tensor, d: tf.Tensor) =>
+          loss.compute(buildInputs(batch, l as tf.Tensor2D, d as tf.Tensor2D)).total;
+        const { value, grads: g } = tf.valueAndGrads(f)([
+          tf.tensor2d(batch.logits(k), [batch.n, k]),
+          tf.tensor2d(batch.deltas, [batch.n, 4]),
+        ]);
+        return {
+          value: value.dataSync()[0],
+          logits: Array.from(g[0].dataSync()),
+          deltas: Array.from(g[1].dataSync()),
+        };
       });
     const scaled = grads(getLoss('param-ap'));
     const unit = grads(getLoss('param-ap', { params: { gradScale: 1 } }));
     expect(scaled.value).toBe(unit.value);
     expect(scaled.logits).toEqual(unit.logits);
     expect(unit.deltas.some((g) => Math.abs(g) > 1e-4)).toBe(true);
-    expectClose(scaled.deltas, unit.deltas.map((g) => g * FASTER_RCNN_ROI_PRESET.gradScale), { rtol: 1e-5, atol: 1e-9 }, 'scaled box gradients');
+    expectClose(
+      scaled.deltas,
+      unit.deltas.map((g) => g * FASTER_RCNN_ROI_PRESET.gradScale),
+      { rtol: 1e-5, atol: 1e-9 },
+      'scaled box gradients',
+    );
   });
 
   it('classifier specs: sigmoid C logits except softmax C+1 for CE on roi/detr; priors as documented', () => {
-    const spec = (name: string, head: HeadKind) => ({ ...getLoss(name).classifier(head), k: getLoss(name).numLogits(head, 80) });
+    const spec = (name: string, head: HeadKind) => ({
+      ...getLoss(name).classifier(head),
+      k: getLoss(name).numLogits(head, 80),
+    });
     expect(spec('param-ap', 'retina')).toEqual({ activation: 'sigmoid', priorProbability: 0.01, k: 80 });
     expect(spec('param-ap', 'rpn')).toEqual({ activation: 'sigmoid', priorProbability: 0.01, k: 80 });
     expect(spec('param-ap', 'roi')).toEqual({ activation: 'sigmoid', priorProbability: null, k: 80 });
@@ -225,7 +337,8 @@ describe('registry entries compute the documented formulas (cpu)', () => {
 
   it('box coder stds: PAP 0.1/0.2 on every head (spec §9.1–9.2); baselines 1 on anchor heads, 0.1/0.2 on the RoI head (§10.2, mmdet)', () => {
     const pap = [0.1, 0.1, 0.2, 0.2];
-    for (const head of ['retina', 'rpn', 'roi'] as const) expect(getLoss('param-ap:linear').boxCoderStds(head)).toEqual(pap);
+    for (const head of ['retina', 'rpn', 'roi'] as const)
+      expect(getLoss('param-ap:linear').boxCoderStds(head)).toEqual(pap);
     for (const name of ['focal+l1', 'focal+giou', 'ce+l1']) {
       expect(getLoss(name).boxCoderStds('retina')).toEqual([1, 1, 1, 1]);
       expect(getLoss(name).boxCoderStds('rpn')).toEqual([1, 1, 1, 1]);
@@ -234,12 +347,15 @@ describe('registry entries compute the documented formulas (cpu)', () => {
   });
 
   it('scores: sigmoid probabilities, or softmax with the background column dropped', () => {
-    const logits = tf.tensor2d([[0, 1, 2], [3, -1, 0]]);
+    const logits = tf.tensor2d([
+      [0, 1, 2],
+      [3, -1, 0],
+    ]);
     const soft = getLoss('ce+l1').scores('roi', logits).arraySync();
-    expect(soft[0]!.length).toBe(2);
+    expect(soft[0].length).toBe(2);
     const e = [Math.exp(0), Math.exp(1), Math.exp(2)];
-    expect(soft[0]![1]).toBeCloseTo(e[1]! / (e[0]! + e[1]! + e[2]!), 6);
-    expect(getLoss('param-ap').scores('retina', logits).arraySync()[1]![0]).toBeCloseTo(1 / (1 + Math.exp(-3)), 6);
+    expect(soft[0][1]).toBeCloseTo(e[1] / (e[0] + e[1] + e[2]), 6);
+    expect(getLoss('param-ap').scores('retina', logits).arraySync()[1][0]).toBeCloseTo(1 / (1 + Math.exp(-3)), 6);
   });
 
   it('needs: what each entry reads per head', () => {
@@ -254,30 +370,50 @@ describe('registry entries compute the documented formulas (cpu)', () => {
     const batch = syntheticBatch('roi', { seed: 1 });
     const loss = getLoss('ce+giou');
     const good = buildInputs(batch, tf.zeros([batch.n, 4]) as tf.Tensor2D, tf.zeros([batch.n, 4]) as tf.Tensor2D);
-    expect(() => loss.compute({ ...good, logits: tf.zeros([batch.n, 3]) as tf.Tensor2D })).toThrow(/ce\+giou.*roi.*logits must be \[N, 4\] \(softmax classifier, 3 classes\)/);
+    expect(() => loss.compute({ ...good, logits: tf.zeros([batch.n, 3]) as tf.Tensor2D })).toThrow(
+      /ce\+giou.*roi.*logits must be \[N, 4\] \(softmax classifier, 3 classes\)/,
+    );
     expect(() => loss.compute({ ...good, boxes: undefined })).toThrow(/needs inputs\.boxes/);
     expect(() => loss.compute({ ...good, labels: tf.zeros([batch.n]) as tf.Tensor1D })).toThrow(/labels must be int32/);
-    expect(() => getLoss('focal+l1').compute({ ...good, logits: tf.zeros([batch.n, 3]) as tf.Tensor2D, regression: { pred: tf.zeros([batch.n, 4]) as tf.Tensor2D, target: tf.zeros([2, 4]) as tf.Tensor2D } })).toThrow(/regression\.target must be/);
+    expect(() =>
+      getLoss('focal+l1').compute({
+        ...good,
+        logits: tf.zeros([batch.n, 3]) as tf.Tensor2D,
+        regression: { pred: tf.zeros([batch.n, 4]) as tf.Tensor2D, target: tf.zeros([2, 4]) as tf.Tensor2D },
+      }),
+    ).toThrow(/regression\.target must be/);
   });
 
   it('targetsFromLabels: one-hot positives, 0 negatives, −1 rows for ignored; RPN (C = 1)', () => {
-    expect(targetsFromLabels(tf.tensor1d([2, 3, -1, 0], 'int32'), 3).arraySync()).toEqual([[0, 0, 1], [0, 0, 0], [-1, -1, -1], [1, 0, 0]]);
+    expect(targetsFromLabels(tf.tensor1d([2, 3, -1, 0], 'int32'), 3).arraySync()).toEqual([
+      [0, 0, 1],
+      [0, 0, 0],
+      [-1, -1, -1],
+      [1, 0, 0],
+    ]);
     expect(targetsFromLabels(tf.tensor1d([0, 1, -1], 'int32'), 1).arraySync()).toEqual([[1], [0], [-1]]);
   });
 
-  it.each(LOSS_NAMES.map((n) => [n]))('%s: parts sum to total on every head, and compute leaves no tensor behind', (name) => {
-    const loss = getLoss(name);
-    for (const head of HEAD_KINDS) {
-      const batch = syntheticBatch(head, { seed: 31 });
-      const k = loss.numLogits(head, batch.numClasses);
-      const inputs = buildInputs(batch, tf.tensor2d(batch.logits(k), [batch.n, k]), tf.tensor2d(batch.deltas, [batch.n, 4]));
-      const before = tf.memory().numTensors;
-      const { total, parts } = loss.compute(inputs);
-      expect(tf.memory().numTensors).toBe(before + 1 + Object.keys(parts).length);
-      const sum = Object.values(parts).reduce((a, p) => a + p.dataSync()[0]!, 0);
-      expectClose([total.dataSync()[0]!], [sum], TOL, `${name} ${head} parts`);
-      tf.dispose([total, ...Object.values(parts)]);
-      expect(tf.memory().numTensors).toBe(before);
-    }
-  });
+  it.each(LOSS_NAMES.map((n) => [n]))(
+    '%s: parts sum to total on every head, and compute leaves no tensor behind',
+    (name) => {
+      const loss = getLoss(name);
+      for (const head of HEAD_KINDS) {
+        const batch = syntheticBatch(head, { seed: 31 });
+        const k = loss.numLogits(head, batch.numClasses);
+        const inputs = buildInputs(
+          batch,
+          tf.tensor2d(batch.logits(k), [batch.n, k]),
+          tf.tensor2d(batch.deltas, [batch.n, 4]),
+        );
+        const before = tf.memory().numTensors;
+        const { total, parts } = loss.compute(inputs);
+        expect(tf.memory().numTensors).toBe(before + 1 + Object.keys(parts).length);
+        const sum = Object.values(parts).reduce((a, p) => a + p.dataSync()[0], 0);
+        expectClose([total.dataSync()[0]], [sum], TOL, `${name} ${head} parts`);
+        tf.dispose([total, ...Object.values(parts)]);
+        expect(tf.memory().numTensors).toBe(before);
+      }
+    },
+  );
 });

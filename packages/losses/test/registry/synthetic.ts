@@ -3,6 +3,7 @@
 // plus a function that builds DetectionLossInputs from (logits, deltas) tensors, so tests can
 // differentiate w.r.t. the raw inputs.
 import * as tf from '@tensorflow/tfjs';
+import { Rng } from '@apdet/rng';
 import type { DetectionLossInputs, HeadKind } from '../../src/registry/index.js';
 
 const STDS = [0.1, 0.1, 0.2, 0.2];
@@ -24,20 +25,15 @@ export interface SyntheticBatch {
   deltas: number[];
 }
 
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = Math.imul(a ^ (a >>> 15), a | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 export function encode(anchor: number[], box: number[]): number[] {
-  const [ax, ay, aw, ah] = [(anchor[0]! + anchor[2]!) / 2, (anchor[1]! + anchor[3]!) / 2, anchor[2]! - anchor[0]!, anchor[3]! - anchor[1]!];
-  const [gx, gy, gw, gh] = [(box[0]! + box[2]!) / 2, (box[1]! + box[3]!) / 2, box[2]! - box[0]!, box[3]! - box[1]!];
-  return [(gx - ax) / aw / STDS[0]!, (gy - ay) / ah / STDS[1]!, Math.log(gw / aw) / STDS[2]!, Math.log(gh / ah) / STDS[3]!];
+  const [ax, ay, aw, ah] = [
+    (anchor[0] + anchor[2]) / 2,
+    (anchor[1] + anchor[3]) / 2,
+    anchor[2] - anchor[0],
+    anchor[3] - anchor[1],
+  ];
+  const [gx, gy, gw, gh] = [(box[0] + box[2]) / 2, (box[1] + box[3]) / 2, box[2] - box[0], box[3] - box[1]];
+  return [(gx - ax) / aw / STDS[0], (gy - ay) / ah / STDS[1], Math.log(gw / aw) / STDS[2], Math.log(gh / ah) / STDS[3]];
 }
 
 /** DeltaXYWH decoding with tfjs ops (differentiable w.r.t. deltas), no clipping to the image. */
@@ -45,13 +41,16 @@ export function decode(anchors: tf.Tensor2D, deltas: tf.Tensor2D): tf.Tensor2D {
   return tf.tidy(() => {
     const [x1, y1, x2, y2] = tf.unstack(anchors, 1);
     const [dx, dy, dw, dh] = tf.unstack(tf.mul(deltas, tf.tensor1d(STDS)), 1);
-    const aw = tf.sub(x2!, x1!);
-    const ah = tf.sub(y2!, y1!);
-    const cx = tf.add(tf.div(tf.add(x1!, x2!), 2), tf.mul(dx!, aw));
-    const cy = tf.add(tf.div(tf.add(y1!, y2!), 2), tf.mul(dy!, ah));
-    const w = tf.mul(aw, tf.exp(tf.clipByValue(dw!, -WH_CLAMP, WH_CLAMP)));
-    const h = tf.mul(ah, tf.exp(tf.clipByValue(dh!, -WH_CLAMP, WH_CLAMP)));
-    return tf.stack([tf.sub(cx, tf.div(w, 2)), tf.sub(cy, tf.div(h, 2)), tf.add(cx, tf.div(w, 2)), tf.add(cy, tf.div(h, 2))], 1) as tf.Tensor2D;
+    const aw = tf.sub(x2, x1);
+    const ah = tf.sub(y2, y1);
+    const cx = tf.add(tf.div(tf.add(x1, x2), 2), tf.mul(dx, aw));
+    const cy = tf.add(tf.div(tf.add(y1, y2), 2), tf.mul(dy, ah));
+    const w = tf.mul(aw, tf.exp(tf.clipByValue(dw, -WH_CLAMP, WH_CLAMP)));
+    const h = tf.mul(ah, tf.exp(tf.clipByValue(dh, -WH_CLAMP, WH_CLAMP)));
+    return tf.stack(
+      [tf.sub(cx, tf.div(w, 2)), tf.sub(cy, tf.div(h, 2)), tf.add(cx, tf.div(w, 2)), tf.add(cy, tf.div(h, 2))],
+      1,
+    ) as tf.Tensor2D;
   });
 }
 
@@ -59,8 +58,11 @@ export function decode(anchors: tf.Tensor2D, deltas: tf.Tensor2D): tf.Tensor2D {
  * N samples: ~25 % positives (GT = jittered anchor), ~60 % negatives, the rest ignored
  * (none for DETR and RoI heads, which have no ignore band). `positives` forces a count.
  */
-export function syntheticBatch(headKind: HeadKind, options: { n?: number; seed?: number; positives?: number } = {}): SyntheticBatch {
-  const random = rng(options.seed ?? 1);
+export function syntheticBatch(
+  headKind: HeadKind,
+  options: { n?: number; seed?: number; positives?: number } = {},
+): SyntheticBatch {
+  const random = Rng.from(options.seed ?? 1);
   const n = options.n ?? 24;
   const numClasses = headKind === 'rpn' ? 1 : 3;
   const ignoreAllowed = headKind === 'retina' || headKind === 'rpn';
@@ -68,21 +70,27 @@ export function syntheticBatch(headKind: HeadKind, options: { n?: number; seed?:
   const anchors: number[][] = [];
   const gtBoxes: number[][] = [];
   for (let i = 0; i < n; i++) {
-    const x = random() * 80;
-    const y = random() * 80;
-    const anchor = [x, y, x + 8 + random() * 24, y + 8 + random() * 24];
+    const x = random.next() * 80;
+    const y = random.next() * 80;
+    const anchor = [x, y, x + 8 + random.next() * 24, y + 8 + random.next() * 24];
     anchors.push(anchor);
-    const r = random();
+    const r = random.next();
     const positive = options.positives === undefined ? r < 0.25 : i < options.positives;
-    if (positive) labels.push(Math.floor(random() * numClasses));
+    if (positive) labels.push(Math.floor(random.next() * numClasses));
     else labels.push(ignoreAllowed && r > 0.85 ? -1 : numClasses);
-    const [w, h] = [anchor[2]! - anchor[0]!, anchor[3]! - anchor[1]!];
-    const jitter = () => (random() - 0.5) * 0.4;
-    gtBoxes.push(positive ? [anchor[0]! + jitter() * w, anchor[1]! + jitter() * h, anchor[2]! + jitter() * w, anchor[3]! + jitter() * h] : [0, 0, 0, 0]);
+    const [w, h] = [anchor[2] - anchor[0], anchor[3] - anchor[1]];
+    const jitter = () => (random.next() - 0.5) * 0.4;
+    gtBoxes.push(
+      positive
+        ? [anchor[0] + jitter() * w, anchor[1] + jitter() * h, anchor[2] + jitter() * w, anchor[3] + jitter() * h]
+        : [0, 0, 0, 0],
+    );
   }
-  const targetDeltas = gtBoxes.map((g, i) => (labels[i]! >= 0 && labels[i]! < numClasses ? encode(anchors[i]!, g) : [0, 0, 0, 0]));
-  const deltas = Array.from({ length: n * 4 }, () => (random() - 0.5) * 2);
-  const logitsSeed = random();
+  const targetDeltas = gtBoxes.map((g, i) =>
+    labels[i] >= 0 && labels[i] < numClasses ? encode(anchors[i], g) : [0, 0, 0, 0],
+  );
+  const deltas = Array.from({ length: n * 4 }, () => (random.next() - 0.5) * 2);
+  const logitsSeed = random.next();
   return {
     headKind,
     numClasses,
@@ -92,14 +100,17 @@ export function syntheticBatch(headKind: HeadKind, options: { n?: number; seed?:
     gtBoxes,
     targetDeltas,
     logits: (k) => {
-      const r = rng(Math.floor(logitsSeed * 1e9));
-      return Array.from({ length: n * k }, () => (r() - 0.5) * 4 - 1);
+      const r = Rng.from(Math.floor(logitsSeed * 1e9));
+      return Array.from({ length: n * k }, () => (r.next() - 0.5) * 4 - 1);
     },
     deltas,
   };
 }
 
-/** What a detector does: bundle (logits, deltas) with the batch's targets (both box forms, so any loss can read what it needs). */
+/**
+ * What a detector does: bundle (logits, deltas) with the batch's targets (both box forms, so any
+ * loss can read what it needs).
+ */
 export function buildInputs(batch: SyntheticBatch, logits: tf.Tensor2D, deltas: tf.Tensor2D): DetectionLossInputs {
   const anchors = tf.tensor2d(batch.anchors);
   const inputs: DetectionLossInputs = {

@@ -13,9 +13,13 @@ function valueAndGrads(name: string) {
   const batch = syntheticBatch('retina', { seed: 41 });
   const k = loss.numLogits('retina', batch.numClasses);
   return tf.tidy(() => {
-    const f = (l: tf.Tensor, d: tf.Tensor) => loss.compute(buildInputs(batch, l as tf.Tensor2D, d as tf.Tensor2D)).total;
-    const { value, grads } = tf.valueAndGrads(f)([tf.tensor2d(batch.logits(k), [batch.n, k]), tf.tensor2d(batch.deltas, [batch.n, 4])]);
-    return [value.dataSync()[0]!, ...grads[0]!.dataSync(), ...grads[1]!.dataSync()];
+    const f = (l: tf.Tensor, d: tf.Tensor) =>
+      loss.compute(buildInputs(batch, l as tf.Tensor2D, d as tf.Tensor2D)).total;
+    const { value, grads } = tf.valueAndGrads(f)([
+      tf.tensor2d(batch.logits(k), [batch.n, k]),
+      tf.tensor2d(batch.deltas, [batch.n, 4]),
+    ]);
+    return [value.dataSync()[0], ...grads[0].dataSync(), ...grads[1].dataSync()];
   });
 }
 
@@ -30,7 +34,7 @@ describe('registry entries with @apdet/backend training kernels (wasm)', () => {
 
   it.each(LOSS_NAMES.map((n) => [n]))('%s: same value and gradients as with stock tfjs (1e-6)', (name) => {
     const withKernels = valueAndGrads(name);
-    const scale = Math.max(...stock[name]!.map(Math.abs));
-    expectClose(withKernels, stock[name]!, { rtol: 1e-6, atol: 1e-6 * scale }, name);
+    const scale = Math.max(...stock[name].map(Math.abs));
+    expectClose(withKernels, stock[name], { rtol: 1e-6, atol: 1e-6 * scale }, name);
   });
 });

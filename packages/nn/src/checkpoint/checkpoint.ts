@@ -58,7 +58,11 @@ export interface LoadCheckpointOptions {
  * Restores a checkpoint written by {@link saveCheckpoint} into `module` (and `optimizer`);
  * returns the saved `extra`. Errors name the file and the offending tensor.
  */
-export async function loadCheckpoint(file: string, module: Module, options: LoadCheckpointOptions = {}): Promise<{ extra: unknown; report: LoadStateReport }> {
+export async function loadCheckpoint(
+  file: string,
+  module: Module,
+  options: LoadCheckpointOptions = {},
+): Promise<{ extra: unknown; report: LoadStateReport }> {
   const content = await readSafetensors(file);
   const meta = parseMeta(content.metadata, file);
   const modelTensors = new Map<string, NamedArray>();
@@ -86,7 +90,11 @@ export async function loadCheckpoint(file: string, module: Module, options: Load
  * tools/torch-to-safetensors.py) into `module`: conv kernels OIHW → HWIO, linear [out, in] →
  * [in, out]; pass `rename: torchvisionResNetNames()` to drop `fc.*` and `num_batches_tracked`.
  */
-export async function loadTorchSafetensors(file: string, module: Module, options: Omit<LoadStateOptions, 'layout' | 'source'> = {}): Promise<LoadStateReport> {
+export async function loadTorchSafetensors(
+  file: string,
+  module: Module,
+  options: Omit<LoadStateOptions, 'layout' | 'source'> = {},
+): Promise<LoadStateReport> {
   const content = await readSafetensors(file);
   return loadStateDict(module, content.tensors, { ...options, layout: 'torch', source: file });
 }

@@ -25,9 +25,11 @@ export interface SafetensorsContent {
 
 const DTYPE_BYTES: Record<string, number> = { F32: 4, F64: 8, F16: 2, BF16: 2, I64: 8, I32: 4 };
 
-
 /** Serialises float32 tensors (in the iteration order of `tensors`) and string metadata. */
-export function encodeSafetensors(tensors: Iterable<[string, NamedArray]>, metadata: Record<string, string> = {}): Uint8Array {
+export function encodeSafetensors(
+  tensors: Iterable<[string, NamedArray]>,
+  metadata: Record<string, string> = {},
+): Uint8Array {
   const header: Record<string, unknown> = {};
   if (Object.keys(metadata).length > 0) header.__metadata__ = metadata;
   const entries = [...tensors];
@@ -35,7 +37,9 @@ export function encodeSafetensors(tensors: Iterable<[string, NamedArray]>, metad
   for (const [name, t] of entries) {
     const expected = t.shape.reduce((a, b) => a * b, 1);
     if (expected !== t.data.length) {
-      throw new UserError(`tensor "${name}": shape [${t.shape.join(', ')}] needs ${expected} values, got ${t.data.length}`);
+      throw new UserError(
+        `tensor "${name}": shape [${t.shape.join(', ')}] needs ${expected} values, got ${t.data.length}`,
+      );
     }
     header[name] = { dtype: 'F32', shape: t.shape, data_offsets: [offset, offset + t.data.length * 4] };
     offset += t.data.length * 4;
@@ -73,11 +77,15 @@ export function decodeSafetensors(bytes: Uint8Array, source = 'safetensors data'
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   const headerLength = Number(view.getBigUint64(0, true));
   if (headerLength > bytes.length - 8) {
-    fail(`header length ${headerLength} exceeds the file size (${bytes.length} bytes): truncated or not a safetensors file`);
+    fail(
+      `header length ${headerLength} exceeds the file size (${bytes.length} bytes): truncated or not a safetensors file`,
+    );
   }
   let header: Record<string, unknown>;
   try {
-    header = JSON.parse(new TextDecoder('utf-8', { fatal: true }).decode(bytes.subarray(8, 8 + headerLength)));
+    header = JSON.parse(
+      new TextDecoder('utf-8', { fatal: true }).decode(bytes.subarray(8, 8 + headerLength)),
+    ) as Record<string, unknown>;
   } catch (error) {
     return fail(`the JSON header is invalid (${(error as Error).message})`);
   }
@@ -94,16 +102,22 @@ export function decodeSafetensors(bytes: Uint8Array, source = 'safetensors data'
     const entry = raw as { dtype?: unknown; shape?: unknown; data_offsets?: unknown };
     const where = `tensor "${name}"`;
     const bytesPer = DTYPE_BYTES[String(entry.dtype)];
-    if (!bytesPer) fail(`${where}: unsupported dtype ${JSON.stringify(entry.dtype)} (F32, F64, F16, BF16, I64, I32 are read)`);
-    if (!Array.isArray(entry.shape) || !entry.shape.every((d) => Number.isInteger(d) && d >= 0)) fail(`${where}: invalid shape`);
+    if (!bytesPer)
+      fail(`${where}: unsupported dtype ${JSON.stringify(entry.dtype)} (F32, F64, F16, BF16, I64, I32 are read)`);
+    if (!Array.isArray(entry.shape) || !entry.shape.every((d) => Number.isInteger(d) && d >= 0))
+      fail(`${where}: invalid shape`);
     const offsets = entry.data_offsets as number[];
-    if (!Array.isArray(offsets) || offsets.length !== 2 || !(offsets[0] <= offsets[1])) fail(`${where}: invalid data_offsets`);
+    if (!Array.isArray(offsets) || offsets.length !== 2 || !(offsets[0] <= offsets[1]))
+      fail(`${where}: invalid data_offsets`);
     const shape = entry.shape as number[];
     const count = shape.reduce((a, b) => a * b, 1);
     if (offsets[1] - offsets[0] !== count * bytesPer) {
-      fail(`${where}: data_offsets span ${offsets[1] - offsets[0]} bytes but shape [${shape.join(', ')}] × ${entry.dtype} needs ${count * bytesPer}`);
+      fail(
+        `${where}: data_offsets span ${offsets[1] - offsets[0]} bytes but shape [${shape.join(', ')}] × ${String(entry.dtype)} needs ${count * bytesPer}`,
+      );
     }
-    if (offsets[1] > dataLength) fail(`${where}: data ends at byte ${offsets[1]} but the data section has ${dataLength} bytes (truncated file)`);
+    if (offsets[1] > dataLength)
+      fail(`${where}: data ends at byte ${offsets[1]} but the data section has ${dataLength} bytes (truncated file)`);
     tensors.set(name, { shape, data: decodeValues(view, dataStart + offsets[0], count, String(entry.dtype)) });
   }
   return { tensors, metadata };
@@ -119,12 +133,24 @@ function decodeValues(view: DataView, start: number, count: number, dtype: strin
   const out = new Float32Array(count);
   for (let i = 0; i < count; i++) {
     switch (dtype) {
-      case 'F32': out[i] = view.getFloat32(start + i * 4, true); break;
-      case 'F64': out[i] = view.getFloat64(start + i * 8, true); break;
-      case 'F16': out[i] = halfToFloat(view.getUint16(start + i * 2, true)); break;
-      case 'BF16': out[i] = bf16ToFloat(view.getUint16(start + i * 2, true)); break;
-      case 'I64': out[i] = Number(view.getBigInt64(start + i * 8, true)); break;
-      case 'I32': out[i] = view.getInt32(start + i * 4, true); break;
+      case 'F32':
+        out[i] = view.getFloat32(start + i * 4, true);
+        break;
+      case 'F64':
+        out[i] = view.getFloat64(start + i * 8, true);
+        break;
+      case 'F16':
+        out[i] = halfToFloat(view.getUint16(start + i * 2, true));
+        break;
+      case 'BF16':
+        out[i] = bf16ToFloat(view.getUint16(start + i * 2, true));
+        break;
+      case 'I64':
+        out[i] = Number(view.getBigInt64(start + i * 8, true));
+        break;
+      case 'I32':
+        out[i] = view.getInt32(start + i * 4, true);
+        break;
     }
   }
   return out;

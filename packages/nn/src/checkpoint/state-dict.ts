@@ -40,7 +40,11 @@ export interface LoadStateReport {
  * Copies tensors into `module`'s parameters by name. A shape mismatch, a missing parameter or an
  * unexpected tensor (when strict) is a {@link UserError} naming the tensor and the source.
  */
-export function loadStateDict(module: Module, tensors: Map<string, NamedArray>, options: LoadStateOptions = {}): LoadStateReport {
+export function loadStateDict(
+  module: Module,
+  tensors: Map<string, NamedArray>,
+  options: LoadStateOptions = {},
+): LoadStateReport {
   const source = options.source ?? 'state dict';
   const rename = options.rename ?? ((n: string) => n);
   const params = new Map(module.namedParameters());
@@ -63,10 +67,14 @@ export function loadStateDict(module: Module, tensors: Map<string, NamedArray>, 
   report.missing = [...params.keys()].filter((n) => !loadedNames.has(n));
   if (options.strict ?? true) {
     if (report.missing.length > 0) {
-      throw new UserError(`${source}: missing ${report.missing.length} tensor(s) for the model: ${preview(report.missing)}`);
+      throw new UserError(
+        `${source}: missing ${report.missing.length} tensor(s) for the model: ${preview(report.missing)}`,
+      );
     }
     if (report.unexpected.length > 0) {
-      throw new UserError(`${source}: ${report.unexpected.length} tensor(s) match no model parameter: ${preview(report.unexpected)}`);
+      throw new UserError(
+        `${source}: ${report.unexpected.length} tensor(s) match no model parameter: ${preview(report.unexpected)}`,
+      );
     }
   }
   // Validate everything before assigning anything, so a failed load leaves the model untouched.

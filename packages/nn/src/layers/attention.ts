@@ -43,7 +43,7 @@ export class MultiheadAttention extends Module {
    *   receive no attention.
    */
   forward(query: tf.Tensor, key: tf.Tensor, value: tf.Tensor, keyPaddingMask?: tf.Tensor): tf.Tensor {
-    const b = query.shape[0] as number;
+    const b = query.shape[0];
     const l = query.shape[1] as number;
     const s = key.shape[1] as number;
     const { numHeads: h, headDim: d } = this;
@@ -57,7 +57,10 @@ export class MultiheadAttention extends Module {
       scores = tf.add(scores, bias);
     }
     const attn = tf.softmax(scores, -1);
-    const out = tf.matMul(attn, v).transpose([0, 2, 1, 3]).reshape([b, l, h * d]);
+    const out = tf
+      .matMul(attn, v)
+      .transpose([0, 2, 1, 3])
+      .reshape([b, l, h * d]);
     return this.outProj.forward(out);
   }
 }

@@ -12,11 +12,18 @@ import { constant, kaimingUniform, type Initializer } from '../init.js';
 export type Padding = 'same' | 'valid' | number | [number, number, number, number];
 
 /** tfjs' conv2d `pad` argument for a {@link Padding}. */
-export function toTfPad(padding: Padding): 'same' | 'valid' | [[number, number], [number, number], [number, number], [number, number]] {
+export function toTfPad(
+  padding: Padding,
+): 'same' | 'valid' | [[number, number], [number, number], [number, number], [number, number]] {
   if (padding === 'same' || padding === 'valid') return padding;
   const [t, b, l, r] = typeof padding === 'number' ? [padding, padding, padding, padding] : padding;
   if (t === 0 && b === 0 && l === 0 && r === 0) return 'valid';
-  return [[0, 0], [t, b], [l, r], [0, 0]];
+  return [
+    [0, 0],
+    [t, b],
+    [l, r],
+    [0, 0],
+  ];
 }
 
 export interface Conv2dOptions {

@@ -38,7 +38,7 @@ export class Linear extends Module {
     if (x.shape[x.shape.length - 1] !== inF) {
       throw new Error(`Linear: expected last dimension ${inF}, got input shape [${x.shape.join(', ')}]`);
     }
-    let y: tf.Tensor = tf.matMul(x.reshape([-1, inF]) as tf.Tensor2D, this.weight.variable as tf.Tensor2D);
+    let y: tf.Tensor = tf.matMul(x.reshape([-1, inF]) as tf.Tensor2D, this.weight.variable);
     if (this.bias) y = tf.add(y, this.bias.variable);
     return y.reshape([...lead, outF]);
   }

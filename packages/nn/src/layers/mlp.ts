@@ -24,4 +24,3 @@ export class MLP extends Module {
     }, x);
   }
 }
-

@@ -16,7 +16,10 @@ abstract class AffineNorm extends Module {
   readonly bias: Parameter;
   readonly eps: number;
 
-  constructor(readonly channels: number, options: NormOptions = {}) {
+  constructor(
+    readonly channels: number,
+    options: NormOptions = {},
+  ) {
     super();
     this.eps = options.eps ?? 1e-5;
     [this.weight, this.bias] = this.registerAffine(channels, options.affineTrainable ?? true);
@@ -106,7 +109,11 @@ export class BatchNorm extends AffineNorm {
  * (H, W, channels-in-group) per sample, then a per-channel scale/shift.
  */
 export class GroupNorm extends AffineNorm {
-  constructor(readonly groups: number, channels: number, options: NormOptions = {}) {
+  constructor(
+    readonly groups: number,
+    channels: number,
+    options: NormOptions = {},
+  ) {
     super(channels, options);
     if (channels % groups !== 0) throw new Error(`GroupNorm: ${channels} channels not divisible by ${groups} groups`);
   }

@@ -28,7 +28,19 @@ export class MaxPool2d extends Module {
 
   forward(x: tf.Tensor): tf.Tensor4D {
     const p = this.padding;
-    const padded = p === 0 ? x : tf.pad(x, [[0, 0], [p, p], [p, p], [0, 0]], -Infinity);
+    const padded =
+      p === 0
+        ? x
+        : tf.pad(
+            x,
+            [
+              [0, 0],
+              [p, p],
+              [p, p],
+              [0, 0],
+            ],
+            -Infinity,
+          );
     return tf.maxPool(padded as tf.Tensor4D, this.kernelSize, this.stride, 'valid');
   }
 }

@@ -46,7 +46,15 @@ export class FPN extends Module {
     const out = options.outChannels;
     const weightInit: Initializer = options.init === 'kaiming-uniform' ? kaimingUniform(1) : xavierUniform();
     const make = (inC: number, k: number, stride = 1) =>
-      new Conv2d({ inChannels: inC, outChannels: out, kernelSize: k, stride, padding: Math.floor(k / 2), weightInit, biasInit: constant(0) });
+      new Conv2d({
+        inChannels: inC,
+        outChannels: out,
+        kernelSize: k,
+        stride,
+        padding: Math.floor(k / 2),
+        weightInit,
+        biasInit: constant(0),
+      });
     this.innerBlocks = this.child('inner_blocks', new ModuleList<Conv2d>());
     this.layerBlocks = this.child('layer_blocks', new ModuleList<Conv2d>());
     for (const c of options.inChannels) {

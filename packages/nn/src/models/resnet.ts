@@ -203,7 +203,10 @@ export class ResNet extends Module {
    * Consequence: no gradient flows back through a frozen prefix to `x` (nothing upstream of a
    * backbone input is trained in detection); pass `detachFrozenPrefix: false` if you need it.
    */
-  forward(x: tf.Tensor, options: { detachFrozenPrefix?: boolean } = {}): [tf.Tensor4D, tf.Tensor4D, tf.Tensor4D, tf.Tensor4D] {
+  forward(
+    x: tf.Tensor,
+    options: { detachFrozenPrefix?: boolean } = {},
+  ): [tf.Tensor4D, tf.Tensor4D, tf.Tensor4D, tf.Tensor4D] {
     const prefix = options.detachFrozenPrefix === false ? 0 : this.frozenPrefixLength();
     let h: tf.Tensor = x;
     const outs: tf.Tensor4D[] = [];

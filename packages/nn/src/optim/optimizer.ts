@@ -19,7 +19,10 @@ export abstract class Optimizer {
   /** Per-parameter step counts (PyTorch keeps `state[p]['step']` per parameter). */
   protected readonly steps = new Map<string, number>();
 
-  constructor(readonly groups: ParamGroup[], readonly kind: string) {
+  constructor(
+    readonly groups: ParamGroup[],
+    readonly kind: string,
+  ) {
     const seen = new Set<string>();
     for (const g of groups) {
       for (const [name] of g.params) {
@@ -29,8 +32,15 @@ export abstract class Optimizer {
     }
   }
 
-  /** Applies one update. Gradients are keyed by parameter name (see `valueAndGrads`). */
-  step(grads: Map<string, tf.Tensor>, lr: number): void {
+  /**
+   * Applies one update. Gradients are keyed by parameter name (see `valueAndGrads`).
+   * `options.gradScale`, a device scalar, multiplies every gradient inside the update (global-norm
+   * clipping without reading the norm back, see {@link gradNormClipScale}); it is folded into the
+   * update's own scalar factors where the optimiser allows, so an unclipped step (scale 1) costs
+   * no extra pass over the gradients and gives bit-identical results.
+   */
+  step(grads: Map<string, tf.Tensor>, lr: number, options: { gradScale?: tf.Scalar } = {}): void {
+    const scale = options.gradScale ?? null;
     for (const group of this.groups) {
       const groupLr = lr * group.lrMult;
       for (const [name, p] of group.params) {
@@ -38,12 +48,21 @@ export abstract class Optimizer {
         if (!g) continue;
         const count = (this.steps.get(name) ?? 0) + 1;
         this.steps.set(name, count);
-        tf.tidy(() => this.update(name, p.variable, g, groupLr, group.weightDecay, count));
+        tf.tidy(() => this.update(name, p.variable, g, groupLr, group.weightDecay, count, scale));
       }
     }
   }
 
-  protected abstract update(name: string, param: tf.Variable, grad: tf.Tensor, lr: number, weightDecay: number, step: number): void;
+  /** One parameter's update; `scale` (or null for 1) multiplies `grad`. */
+  protected abstract update(
+    name: string,
+    param: tf.Variable,
+    grad: tf.Tensor,
+    lr: number,
+    weightDecay: number,
+    step: number,
+    scale: tf.Scalar | null,
+  ): void;
 
   /** The slot `<name>.<slot>`, created as zeros on first use. */
   protected slot(name: string, slot: string, like: tf.Tensor): tf.Variable {
@@ -75,14 +94,17 @@ export abstract class Optimizer {
       const shape = shapes.get(paramName);
       if (!shape) throw new UserError(`${source}: optimiser slot "${key}" belongs to no optimised parameter`);
       if (shape.join(',') !== value.shape.join(',')) {
-        throw new UserError(`${source}: optimiser slot "${key}" has shape [${value.shape.join(', ')}], parameter needs [${shape.join(', ')}]`);
+        throw new UserError(
+          `${source}: optimiser slot "${key}" has shape [${value.shape.join(', ')}], parameter needs [${shape.join(', ')}]`,
+        );
       }
     }
     for (const v of this.slots.values()) v.dispose();
     this.slots.clear();
     for (const [key, value] of state.tensors) this.slots.set(key, tf.variable(value, false));
     this.steps.clear();
-    for (const [name, n] of Object.entries((state.scalars.steps ?? {}) as Record<string, number>)) this.steps.set(name, n);
+    for (const [name, n] of Object.entries((state.scalars.steps ?? {}) as Record<string, number>))
+      this.steps.set(name, n);
   }
 
   dispose(): void {

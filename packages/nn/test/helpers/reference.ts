@@ -3,6 +3,8 @@
  * check the tfjs layers forward, and — through finite differences — their gradients.
  */
 
+import { Rng } from '@apdet/rng';
+
 /** A float64 tensor: flat data + shape. */
 export interface Ref {
   data: Float64Array;
@@ -13,22 +15,20 @@ export function ref(data: ArrayLike<number>, shape: number[]): Ref {
   return { data: Float64Array.from(data), shape };
 }
 
-/** Seeded uniform values in [lo, hi) (mulberry32). */
+/** Seeded uniform values in [lo, hi) (the project's one PRNG, @apdet/rng). */
 export function randomArray(n: number, seed: number, lo = -1, hi = 1): Float64Array {
-  let a = seed >>> 0;
-  const out = new Float64Array(n);
-  for (let i = 0; i < n; i++) {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    out[i] = lo + (hi - lo) * (((t ^ (t >>> 14)) >>> 0) / 4294967296);
-  }
-  return out;
+  const rng = Rng.from(seed);
+  return Float64Array.from({ length: n }, () => rng.uniform(lo, hi));
 }
 
 /** NHWC conv with an HWIO kernel, stride s, explicit pads [top, bottom, left, right]. */
-export function conv2dRef(x: Ref, w: Ref, stride: number, pads: [number, number, number, number], bias?: Float64Array): Ref {
+export function conv2dRef(
+  x: Ref,
+  w: Ref,
+  stride: number,
+  pads: [number, number, number, number],
+  bias?: Float64Array,
+): Ref {
   const [n, h, wd, c] = x.shape;
   const [kh, kw, , o] = w.shape;
   const [pt, pb, pl, pr] = pads;

@@ -47,7 +47,12 @@ export function probeIndices(n: number, count = 10): number[] {
  * Checks an analytic gradient (float32 tfjs) against central finite differences of a float64
  * reference loss at probe coordinates; returns the worst |analytic − numeric| / (1 + |numeric|).
  */
-export function gradError(analytic: ArrayLike<number>, loss: (x: Float64Array) => number, x: Float64Array, count = 10): number {
+export function gradError(
+  analytic: ArrayLike<number>,
+  loss: (x: Float64Array) => number,
+  x: Float64Array,
+  count = 10,
+): number {
   const idx = probeIndices(x.length, count);
   const numeric = finiteDiff(loss, x, idx);
   return Math.max(...idx.map((i, k) => Math.abs(analytic[i] - numeric[k]) / (1 + Math.abs(numeric[k]))));

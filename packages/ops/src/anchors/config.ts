@@ -35,26 +35,32 @@ export interface ResolvedAnchorConfig {
 export function resolveAnchorConfig(c: AnchorConfig): ResolvedAnchorConfig {
   if (c.strides.length === 0) throw new RangeError('AnchorConfig: strides must not be empty');
   const positive = (v: number) => Number.isFinite(v) && v > 0;
-  if (!c.strides.every(positive)) throw new RangeError(`AnchorConfig: strides must be positive, got ${c.strides}`);
-  if (c.ratios.length === 0 || !c.ratios.every(positive)) throw new RangeError(`AnchorConfig: ratios must be positive, got ${c.ratios}`);
+  if (!c.strides.every(positive))
+    throw new RangeError(`AnchorConfig: strides must be positive, got ${c.strides.join(',')}`);
+  if (c.ratios.length === 0 || !c.ratios.every(positive))
+    throw new RangeError(`AnchorConfig: ratios must be positive, got ${c.ratios.join(',')}`);
   const hasOctave = c.octaveBaseScale !== undefined || c.scalesPerOctave !== undefined;
   if (hasOctave === (c.scales !== undefined)) {
     throw new RangeError('AnchorConfig: give either scales or octaveBaseScale + scalesPerOctave');
   }
   const scales = c.scales ?? octaveScales(c.octaveBaseScale, c.scalesPerOctave);
-  if (scales.length === 0 || !scales.every(positive)) throw new RangeError(`AnchorConfig: scales must be positive, got ${scales}`);
+  if (scales.length === 0 || !scales.every(positive))
+    throw new RangeError(`AnchorConfig: scales must be positive, got ${scales.join(',')}`);
   const baseSizes = c.baseSizes ?? c.strides;
   if (baseSizes.length !== c.strides.length) {
     throw new RangeError(`AnchorConfig: ${baseSizes.length} baseSizes for ${c.strides.length} strides`);
   }
   const centerOffset = c.centerOffset ?? 0;
-  if (!(centerOffset >= 0 && centerOffset <= 1)) throw new RangeError(`AnchorConfig: centerOffset must be in [0, 1], got ${centerOffset}`);
+  if (!(centerOffset >= 0 && centerOffset <= 1))
+    throw new RangeError(`AnchorConfig: centerOffset must be in [0, 1], got ${centerOffset}`);
   return { strides: [...c.strides], ratios: [...c.ratios], scales, baseSizes: [...baseSizes], centerOffset };
 }
 
 function octaveScales(base: number | undefined, perOctave: number | undefined): number[] {
   if (base === undefined || perOctave === undefined || !Number.isInteger(perOctave) || perOctave < 1) {
-    throw new RangeError(`AnchorConfig: octaveBaseScale and an integer scalesPerOctave ≥ 1 are both required, got ${base}, ${perOctave}`);
+    throw new RangeError(
+      `AnchorConfig: octaveBaseScale and an integer scalesPerOctave ≥ 1 are both required, got ${base}, ${perOctave}`,
+    );
   }
   return Array.from({ length: perOctave }, (_, i) => base * 2 ** (i / perOctave));
 }

@@ -85,7 +85,8 @@ export class AnchorGenerator {
    * the first anchor of level l (plus a final entry = total count).
    */
   gridAnchors(sizes: readonly FeatureSize[]): { anchors: Float32Array; levelStart: number[] } {
-    if (sizes.length !== this.numLevels) throw new RangeError(`gridAnchors: ${sizes.length} feature sizes for ${this.numLevels} levels`);
+    if (sizes.length !== this.numLevels)
+      throw new RangeError(`gridAnchors: ${sizes.length} feature sizes for ${this.numLevels} levels`);
     const levels = sizes.map((s, l) => this.levelAnchors(l, s));
     const levelStart = [0];
     for (const lv of levels) levelStart.push(levelStart[levelStart.length - 1] + lv.length / 4);

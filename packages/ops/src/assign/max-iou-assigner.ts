@@ -80,13 +80,28 @@ function activeMask(inputs: AssignInputs, n: number, candArea: Float64Array, iof
 }
 
 /** Candidate coordinates as separate float64 columns, so the hot loop is monomorphic and sequential. */
-interface Columns { x1: Float64Array; y1: Float64Array; x2: Float64Array; y2: Float64Array; area: Float64Array }
+interface Columns {
+  x1: Float64Array;
+  y1: Float64Array;
+  x2: Float64Array;
+  y2: Float64Array;
+  area: Float64Array;
+}
 
 function toColumns(b: ArrayLike<number>, n: number): Columns {
-  const c: Columns = { x1: new Float64Array(n), y1: new Float64Array(n), x2: new Float64Array(n), y2: new Float64Array(n), area: new Float64Array(n) };
+  const c: Columns = {
+    x1: new Float64Array(n),
+    y1: new Float64Array(n),
+    x2: new Float64Array(n),
+    y2: new Float64Array(n),
+    area: new Float64Array(n),
+  };
   for (let i = 0; i < n; i++) {
     const o = 4 * i;
-    c.x1[i] = b[o]; c.y1[i] = b[o + 1]; c.x2[i] = b[o + 2]; c.y2[i] = b[o + 3];
+    c.x1[i] = b[o];
+    c.y1[i] = b[o + 1];
+    c.x2[i] = b[o + 2];
+    c.y2[i] = b[o + 3];
     c.area[i] = (b[o + 2] - b[o]) * (b[o + 3] - b[o + 1]);
   }
   return c;
@@ -118,16 +133,24 @@ function computeMaxima(c: Columns, n: number, gts: ArrayLike<number>, ng: number
   const gtBest: number[][] = [];
   for (let i = 0; i < n; i++) maxOverlaps[i] = active[i] ? (ng > 0 ? -Infinity : 0) : -1;
   for (let k = 0; k < ng; k++) {
-    const gx1 = gts[4 * k], gy1 = gts[4 * k + 1], gx2 = gts[4 * k + 2], gy2 = gts[4 * k + 3];
+    const gx1 = gts[4 * k],
+      gy1 = gts[4 * k + 1],
+      gx2 = gts[4 * k + 2],
+      gy2 = gts[4 * k + 3];
     const ga = (gx2 - gx1) * (gy2 - gy1);
     let best = -1;
     let ties: number[] = [];
     for (let i = 0; i < n; i++) {
       if (!active[i]) continue;
       const v = iouWith(c, i, gx1, gy1, gx2, gy2, ga);
-      if (v > maxOverlaps[i]) { maxOverlaps[i] = v; argmax[i] = k; }
-      if (v > best) { best = v; ties = v > 0 ? [i] : []; }
-      else if (v === best && v > 0) ties.push(i);
+      if (v > maxOverlaps[i]) {
+        maxOverlaps[i] = v;
+        argmax[i] = k;
+      }
+      if (v > best) {
+        best = v;
+        ties = v > 0 ? [i] : [];
+      } else if (v === best && v > 0) ties.push(i);
     }
     gtMax[k] = best;
     gtBest.push(ties);
@@ -140,7 +163,8 @@ export function assignMaxIou(inputs: AssignInputs, options: MaxIouAssignerOption
   const { candidates, gts } = inputs;
   const n = boxCount(candidates, 'assignMaxIou(candidates)');
   const ng = boxCount(gts, 'assignMaxIou(gts)');
-  if (inputs.gtLabels && inputs.gtLabels.length !== ng) throw new RangeError(`assignMaxIou: ${inputs.gtLabels.length} labels for ${ng} GTs`);
+  if (inputs.gtLabels && inputs.gtLabels.length !== ng)
+    throw new RangeError(`assignMaxIou: ${inputs.gtLabels.length} labels for ${ng} GTs`);
   const [negLo, negHi] = typeof options.negIouThr === 'number' ? [0, options.negIouThr] : options.negIouThr;
   const minPosIou = options.minPosIou ?? 0;
   const cols = toColumns(candidates, n);
@@ -172,7 +196,8 @@ export function assignMaxIou(inputs: AssignInputs, options: MaxIouAssignerOption
     const out: number[] = [];
     const q = 4 * k;
     const ga = (gts[q + 2] - gts[q]) * (gts[q + 3] - gts[q + 1]);
-    for (let i = 0; i < n; i++) if (active[i] && iouWith(cols, i, gts[q], gts[q + 1], gts[q + 2], gts[q + 3], ga) === 0) out.push(i);
+    for (let i = 0; i < n; i++)
+      if (active[i] && iouWith(cols, i, gts[q], gts[q + 1], gts[q + 2], gts[q + 3], ga) === 0) out.push(i);
     return out;
   }
 }

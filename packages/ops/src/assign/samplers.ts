@@ -2,8 +2,9 @@
  * Samplers choosing which assigned candidates enter the loss (mmdet v2 `RandomSampler` /
  * `PseudoSampler`).
  */
+import type { Rng } from '@apdet/rng';
 import { type AssignResult, splitPositiveNegative } from './assign-result.js';
-import { chooseWithoutReplacement, type Rng } from './rng.js';
+import { chooseWithoutReplacement } from './choose-without-replacement.js';
 
 export interface SamplingResult {
   /** Sampled positive indices (ascending) into the candidate list — see `numGtProposals`. */
@@ -43,12 +44,21 @@ export function pseudoSample(assign: AssignResult): SamplingResult {
 /**
  * RandomSampler: up to ⌊num·posFraction⌋ positives drawn uniformly, then
  * `num − #positives` negatives (capped at ⌊negPosUb·max(1, #positives)⌋ if negPosUb ≥ 0).
- * Deterministic for a given `rng` state.
+ * Deterministic for a given `rng` state: positives are drawn first, then negatives, from the
+ * same stream. Key the generator by what names the draw (e.g. seed, iteration, image) so the
+ * sample does not depend on the order in which images are processed (packages/rng/README.md).
+ *
+ * @example
+ * import { Rng } from '@apdet/rng';
+ *
+ * const rpn = randomSample(assign, { num: 256, posFraction: 0.5 }, Rng.from(seed, iteration, imageIndex));
  */
 export function randomSample(assign: AssignResult, options: RandomSamplerOptions, rng: Rng): SamplingResult {
   const { num, posFraction } = options;
-  if (!Number.isInteger(num) || num < 0) throw new RangeError(`randomSample: num must be a non-negative integer, got ${num}`);
-  if (!(posFraction >= 0 && posFraction <= 1)) throw new RangeError(`randomSample: posFraction must be in [0, 1], got ${posFraction}`);
+  if (!Number.isInteger(num) || num < 0)
+    throw new RangeError(`randomSample: num must be a non-negative integer, got ${num}`);
+  if (!(posFraction >= 0 && posFraction <= 1))
+    throw new RangeError(`randomSample: posFraction must be in [0, 1], got ${posFraction}`);
   const addGts = (options.addGtAsProposals ?? false) && assign.numGts > 0;
   const gtIndex = addGts ? withGtProposals(assign) : assign.gtIndex;
   const { positives: allPos, negatives: allNeg } = splitPositiveNegative(gtIndex);
@@ -57,7 +67,12 @@ export function randomSample(assign: AssignResult, options: RandomSamplerOptions
   const ub = options.negPosUb ?? -1;
   if (ub >= 0) numNeg = Math.min(numNeg, Math.floor(ub * Math.max(1, positives.length)));
   const negatives = chooseWithoutReplacement(allNeg, numNeg, rng);
-  return { positives, negatives, positiveGt: positiveGtOf(gtIndex, positives), numGtProposals: addGts ? assign.numGts : 0 };
+  return {
+    positives,
+    negatives,
+    positiveGt: positiveGtOf(gtIndex, positives),
+    numGtProposals: addGts ? assign.numGts : 0,
+  };
 }
 
 /** mmdet `add_gt_`: GT k becomes a candidate assigned to itself, placed before the others. */

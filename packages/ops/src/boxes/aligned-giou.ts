@@ -24,11 +24,18 @@ function alignedTerms(a: tf.Tensor2D, b: tf.Tensor2D, eps: number, what: string)
   }
   const [ax1, ay1, ax2, ay2] = tf.unstack(a, 1);
   const [bx1, by1, bx2, by2] = tf.unstack(b, 1);
-  const overlap = tf.maximum(tf.minimum(ax2, bx2).sub(tf.maximum(ax1, bx1)), 0)
+  const overlap = tf
+    .maximum(tf.minimum(ax2, bx2).sub(tf.maximum(ax1, bx1)), 0)
     .mul(tf.maximum(tf.minimum(ay2, by2).sub(tf.maximum(ay1, by1)), 0));
-  const union = ax2.sub(ax1).mul(ay2.sub(ay1)).add(bx2.sub(bx1).mul(by2.sub(by1))).sub(overlap).add(eps);
+  const union = ax2
+    .sub(ax1)
+    .mul(ay2.sub(ay1))
+    .add(bx2.sub(bx1).mul(by2.sub(by1)))
+    .sub(overlap)
+    .add(eps);
   const enclose = () =>
-    tf.maximum(tf.maximum(ax2, bx2).sub(tf.minimum(ax1, bx1)), 0)
+    tf
+      .maximum(tf.maximum(ax2, bx2).sub(tf.minimum(ax1, bx1)), 0)
       .mul(tf.maximum(tf.maximum(ay2, by2).sub(tf.minimum(ay1, by1)), 0))
       .add(eps);
   return { overlap, union, enclose };

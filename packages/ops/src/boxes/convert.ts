@@ -15,16 +15,42 @@ export type BoxFormat = 'xyxy' | 'xywh' | 'cxcywh';
 type Mapper = (a: number, b: number, c: number, d: number, out: Float64Array, o: number) => void;
 
 const MAPPERS: Record<string, Mapper> = {
-  'xyxy>xywh': (x1, y1, x2, y2, out, o) => { out[o] = x1; out[o + 1] = y1; out[o + 2] = x2 - x1; out[o + 3] = y2 - y1; },
-  'xywh>xyxy': (x, y, w, h, out, o) => { out[o] = x; out[o + 1] = y; out[o + 2] = x + w; out[o + 3] = y + h; },
+  'xyxy>xywh': (x1, y1, x2, y2, out, o) => {
+    out[o] = x1;
+    out[o + 1] = y1;
+    out[o + 2] = x2 - x1;
+    out[o + 3] = y2 - y1;
+  },
+  'xywh>xyxy': (x, y, w, h, out, o) => {
+    out[o] = x;
+    out[o + 1] = y;
+    out[o + 2] = x + w;
+    out[o + 3] = y + h;
+  },
   'xyxy>cxcywh': (x1, y1, x2, y2, out, o) => {
-    out[o] = (x1 + x2) / 2; out[o + 1] = (y1 + y2) / 2; out[o + 2] = x2 - x1; out[o + 3] = y2 - y1;
+    out[o] = (x1 + x2) / 2;
+    out[o + 1] = (y1 + y2) / 2;
+    out[o + 2] = x2 - x1;
+    out[o + 3] = y2 - y1;
   },
   'cxcywh>xyxy': (cx, cy, w, h, out, o) => {
-    out[o] = cx - w / 2; out[o + 1] = cy - h / 2; out[o + 2] = cx + w / 2; out[o + 3] = cy + h / 2;
+    out[o] = cx - w / 2;
+    out[o + 1] = cy - h / 2;
+    out[o + 2] = cx + w / 2;
+    out[o + 3] = cy + h / 2;
   },
-  'xywh>cxcywh': (x, y, w, h, out, o) => { out[o] = x + w / 2; out[o + 1] = y + h / 2; out[o + 2] = w; out[o + 3] = h; },
-  'cxcywh>xywh': (cx, cy, w, h, out, o) => { out[o] = cx - w / 2; out[o + 1] = cy - h / 2; out[o + 2] = w; out[o + 3] = h; },
+  'xywh>cxcywh': (x, y, w, h, out, o) => {
+    out[o] = x + w / 2;
+    out[o + 1] = y + h / 2;
+    out[o + 2] = w;
+    out[o + 3] = h;
+  },
+  'cxcywh>xywh': (cx, cy, w, h, out, o) => {
+    out[o] = cx - w / 2;
+    out[o + 1] = cy - h / 2;
+    out[o + 2] = w;
+    out[o + 3] = h;
+  },
 };
 
 /** Converts a flat box array between formats (returns a copy even when `from === to`). */

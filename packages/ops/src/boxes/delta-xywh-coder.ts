@@ -26,7 +26,11 @@ export interface DeltaCoderOptions {
 /** ln(1000/16) = 4.135166556742356, the default wh clamp. */
 export const DEFAULT_WH_CLAMP = Math.abs(Math.log(16 / 1000));
 
-interface ResolvedOptions { means: Vec4; stds: Vec4; clamp: number }
+interface ResolvedOptions {
+  means: Vec4;
+  stds: Vec4;
+  clamp: number;
+}
 
 function resolve(o: DeltaCoderOptions | undefined): ResolvedOptions {
   return {
@@ -45,7 +49,11 @@ function sameCount(a: ArrayLike<number>, b: ArrayLike<number>, what: string): nu
 }
 
 /** Encodes target boxes relative to proposals/anchors (both flat xyxy) → flat deltas. */
-export function encodeDeltas(proposals: ArrayLike<number>, gts: ArrayLike<number>, options?: DeltaCoderOptions): Float64Array {
+export function encodeDeltas(
+  proposals: ArrayLike<number>,
+  gts: ArrayLike<number>,
+  options?: DeltaCoderOptions,
+): Float64Array {
   const { means, stds } = resolve(options);
   const n = sameCount(proposals, gts, 'encodeDeltas');
   const out = new Float64Array(4 * n);
@@ -114,12 +122,19 @@ export function encodeDeltasTensor(proposals: tf.Tensor2D, gts: tf.Tensor2D, opt
     const dy = gy1.add(gy2).sub(py1.add(py2)).mul(0.5).div(ph);
     const dw = tf.log(gx2.sub(gx1).div(pw));
     const dh = tf.log(gy2.sub(gy1).div(ph));
-    return tf.stack([dx, dy, dw, dh], 1).sub(tf.tensor1d([...means])).div(tf.tensor1d([...stds])) as tf.Tensor2D;
+    return tf
+      .stack([dx, dy, dw, dh], 1)
+      .sub(tf.tensor1d([...means]))
+      .div(tf.tensor1d([...stds])) as tf.Tensor2D;
   });
 }
 
 /** Tensor version of {@link decodeDeltas} (differentiable in deltas and anchors; no clipping). */
-export function decodeDeltasTensor(anchors: tf.Tensor2D, deltas: tf.Tensor2D, options?: DeltaCoderOptions): tf.Tensor2D {
+export function decodeDeltasTensor(
+  anchors: tf.Tensor2D,
+  deltas: tf.Tensor2D,
+  options?: DeltaCoderOptions,
+): tf.Tensor2D {
   assertBoxTensor(anchors.shape, 'decodeDeltasTensor(anchors)');
   assertBoxTensor(deltas.shape, 'decodeDeltasTensor(deltas)');
   const { means, stds, clamp } = resolve(options);

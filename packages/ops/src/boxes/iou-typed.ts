@@ -53,8 +53,13 @@ export function generalizedBoxIouTyped(a: ArrayLike<number>, b: ArrayLike<number
  * ignore anchors covered by crowd regions. Zero-area first boxes give 0 (not NaN).
  */
 export function boxIofTyped(a: ArrayLike<number>, b: ArrayLike<number>): Float64Array {
-  return pairwise(a, b, (x, i, y, j) => {
-    const inter = intersection(x, i, y, j);
-    return inter > 0 ? inter / area(x, i) : 0;
-  }, 'boxIofTyped');
+  return pairwise(
+    a,
+    b,
+    (x, i, y, j) => {
+      const inter = intersection(x, i, y, j);
+      return inter > 0 ? inter / area(x, i) : 0;
+    },
+    'boxIofTyped',
+  );
 }

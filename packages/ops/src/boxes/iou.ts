@@ -19,7 +19,7 @@ interface PairTerms {
 
 /** Splits `[N,4]` into four `[N,1]` columns, or `[1,N]` rows when `asRow`. */
 function columns(boxes: tf.Tensor2D, asRow: boolean): tf.Tensor2D[] {
-  const cols = tf.split(boxes, 4, 1) as tf.Tensor2D[];
+  const cols = tf.split<tf.Tensor2D>(boxes, 4, 1);
   return asRow ? cols.map((c) => c.reshape([1, -1]) as tf.Tensor2D) : cols;
 }
 

@@ -7,7 +7,9 @@ export type BoxArray = Float32Array | Float64Array;
 /** Number of boxes in a flat array; throws a clear error when the length is not a multiple of 4. */
 export function boxCount(boxes: ArrayLike<number>, what: string): number {
   if (boxes.length % 4 !== 0) {
-    throw new RangeError(`${what}: expected a flat array of boxes (length a multiple of 4), got length ${boxes.length}`);
+    throw new RangeError(
+      `${what}: expected a flat array of boxes (length a multiple of 4), got length ${boxes.length}`,
+    );
   }
   return boxes.length / 4;
 }

@@ -50,8 +50,14 @@ export function msDeformAttn(
   const pointShape = [batch, queries, heads, levels, points];
   const samples = levels * points * CORNERS;
   return tf.tidy(() => {
-    const levelW = tf.tensor(spatialShapes.map((s) => s[1]), [levels, 1]);
-    const levelH = tf.tensor(spatialShapes.map((s) => s[0]), [levels, 1]);
+    const levelW = tf.tensor(
+      spatialShapes.map((s) => s[1]),
+      [levels, 1],
+    );
+    const levelH = tf.tensor(
+      spatialShapes.map((s) => s[0]),
+      [levels, 1],
+    );
     const [locX, locY] = tf.split(samplingLocations, 2, -1).map((t) => tf.reshape(t, pointShape));
     const fx = tf.sub(tf.sub(tf.mul(locX, levelW), 0.5), tf.tensor(plan.x0, pointShape));
     const fy = tf.sub(tf.sub(tf.mul(locY, levelH), 0.5), tf.tensor(plan.y0, pointShape));

@@ -60,7 +60,9 @@ export function buildMsdaSamplingPlan(
             const px = Math.fround(Math.fround(locations[2 * at] * w) - 0.5);
             const py = Math.fround(Math.fround(locations[2 * at + 1] * h) - 0.5);
             if (!Number.isFinite(px) || !Number.isFinite(py)) {
-              throw new Error(`msDeformAttn: samplingLocations[${n},${q},${m},${l},${p}] is not finite: (${locations[2 * at]}, ${locations[2 * at + 1]})`);
+              throw new Error(
+                `msDeformAttn: samplingLocations[${n},${q},${m},${l},${p}] is not finite: (${locations[2 * at]}, ${locations[2 * at + 1]})`,
+              );
             }
             const cx = Math.floor(px);
             const cy = Math.floor(py);

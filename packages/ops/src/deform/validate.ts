@@ -11,15 +11,21 @@ function checkLevels(keys: number, spatialShapes: [number, number][], levelStart
     throw new Error(`${OP}: spatialShapes must be a non-empty list of [H, W]`);
   }
   if (!Array.isArray(levelStartIndex) || levelStartIndex.length !== spatialShapes.length) {
-    throw new Error(`${OP}: levelStartIndex must have one entry per level (${spatialShapes.length}), got ${JSON.stringify(levelStartIndex)}`);
+    throw new Error(
+      `${OP}: levelStartIndex must have one entry per level (${spatialShapes.length}), got ${JSON.stringify(levelStartIndex)}`,
+    );
   }
   let start = 0;
   spatialShapes.forEach(([h, w], l) => {
     if (!Number.isInteger(h) || !Number.isInteger(w) || h < 1 || w < 1) {
-      throw new Error(`${OP}: spatialShapes[${l}] must be two positive integers, got ${JSON.stringify(spatialShapes[l])}`);
+      throw new Error(
+        `${OP}: spatialShapes[${l}] must be two positive integers, got ${JSON.stringify(spatialShapes[l])}`,
+      );
     }
     if (levelStartIndex[l] !== start) {
-      throw new Error(`${OP}: levelStartIndex[${l}] must be ${start} (sum of H·W of the previous levels), got ${levelStartIndex[l]}`);
+      throw new Error(
+        `${OP}: levelStartIndex[${l}] must be ${start} (sum of H·W of the previous levels), got ${levelStartIndex[l]}`,
+      );
     }
     start += h * w;
   });
@@ -48,6 +54,8 @@ export function validateMsdaInputs(
   }
   const expected = s.slice(0, 5);
   if (attentionWeights.rank !== 5 || attentionWeights.shape.some((d, i) => d !== expected[i])) {
-    throw new Error(`${OP}: attentionWeights must be [N,Lq,M,L,P] = [${expected.join(',')}], got ${shapeText(attentionWeights)}`);
+    throw new Error(
+      `${OP}: attentionWeights must be [N,Lq,M,L,P] = [${expected.join(',')}], got ${shapeText(attentionWeights)}`,
+    );
   }
 }

@@ -53,17 +53,25 @@ export function focalMatchCost(p: number, alpha: number, gamma: number): number 
 }
 
 /** Cost matrix `C[q][g]` (rows = queries). */
-export function detrMatchCost(inputs: DetrMatchInputs, weights: DetrMatcherWeights = DEFORMABLE_DETR_MATCHER): number[][] {
+export function detrMatchCost(
+  inputs: DetrMatchInputs,
+  weights: DetrMatcherWeights = DEFORMABLE_DETR_MATCHER,
+): number[][] {
   const { logits, numClasses, predBoxes, gtLabels, gtBoxes } = inputs;
   const q = boxCount(predBoxes, 'detrMatchCost(predBoxes)');
   const g = boxCount(gtBoxes, 'detrMatchCost(gtBoxes)');
-  if (logits.length !== q * numClasses) throw new RangeError(`detrMatchCost: ${logits.length} logits for ${q} queries × ${numClasses} classes`);
+  if (logits.length !== q * numClasses)
+    throw new RangeError(`detrMatchCost: ${logits.length} logits for ${q} queries × ${numClasses} classes`);
   if (gtLabels.length !== g) throw new RangeError(`detrMatchCost: ${gtLabels.length} labels for ${g} GT boxes`);
   for (let k = 0; k < g; k++) {
     const c = gtLabels[k];
-    if (!Number.isInteger(c) || c < 0 || c >= numClasses) throw new RangeError(`detrMatchCost: GT ${k} has class ${c}, outside [0, ${numClasses})`);
+    if (!Number.isInteger(c) || c < 0 || c >= numClasses)
+      throw new RangeError(`detrMatchCost: GT ${k} has class ${c}, outside [0, ${numClasses})`);
   }
-  const giou = generalizedBoxIouTyped(convertBoxes(predBoxes, 'cxcywh', 'xyxy'), convertBoxes(gtBoxes, 'cxcywh', 'xyxy'));
+  const giou = generalizedBoxIouTyped(
+    convertBoxes(predBoxes, 'cxcywh', 'xyxy'),
+    convertBoxes(gtBoxes, 'cxcywh', 'xyxy'),
+  );
   const cost: number[][] = [];
   for (let i = 0; i < q; i++) {
     const row = new Array<number>(g);
@@ -71,8 +79,10 @@ export function detrMatchCost(inputs: DetrMatchInputs, weights: DetrMatcherWeigh
       const p = 1 / (1 + Math.exp(-logits[i * numClasses + gtLabels[k]]));
       let l1 = 0;
       for (let d = 0; d < 4; d++) l1 += Math.abs(predBoxes[4 * i + d] - gtBoxes[4 * k + d]);
-      row[k] = weights.bboxWeight * l1 + weights.classWeight * focalMatchCost(p, weights.focalAlpha, weights.focalGamma)
-        - weights.giouWeight * giou[i * g + k];
+      row[k] =
+        weights.bboxWeight * l1 +
+        weights.classWeight * focalMatchCost(p, weights.focalAlpha, weights.focalGamma) -
+        weights.giouWeight * giou[i * g + k];
     }
     cost.push(row);
   }
@@ -83,7 +93,10 @@ export function detrMatchCost(inputs: DetrMatchInputs, weights: DetrMatcherWeigh
  * Hungarian matching of one image: returns matched query indices (ascending) and the GT index
  * of each. Throws if the cost has NaN (e.g. degenerate zero-size predicted boxes).
  */
-export function detrMatch(inputs: DetrMatchInputs, weights?: DetrMatcherWeights): { queryIndices: number[]; gtIndices: number[] } {
+export function detrMatch(
+  inputs: DetrMatchInputs,
+  weights?: DetrMatcherWeights,
+): { queryIndices: number[]; gtIndices: number[] } {
   const { rows, cols } = linearSumAssignment(detrMatchCost(inputs, weights));
   return { queryIndices: rows, gtIndices: cols };
 }

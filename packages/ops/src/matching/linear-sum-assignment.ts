@@ -19,16 +19,20 @@ export interface Assignment {
 function denseCost(cost: number[][]): { data: Float64Array; nr: number; nc: number; transposed: boolean } {
   if (!Array.isArray(cost)) throw new TypeError('linearSumAssignment: cost must be an array of rows');
   const rows = cost.length;
-  const cols = rows > 0 ? cost[0]?.length ?? 0 : 0;
+  const cols = rows > 0 ? (cost[0]?.length ?? 0) : 0;
   for (let i = 0; i < rows; i++) {
     const row = cost[i];
     if (!Array.isArray(row) || row.length !== cols) {
-      throw new RangeError(`linearSumAssignment: row ${i} has ${Array.isArray(row) ? row.length : 'no'} entries, expected ${cols} (matrix must be rectangular)`);
+      throw new RangeError(
+        `linearSumAssignment: row ${i} has ${Array.isArray(row) ? row.length : 'no'} entries, expected ${cols} (matrix must be rectangular)`,
+      );
     }
     for (let j = 0; j < cols; j++) {
       const v = row[j];
       if (typeof v !== 'number' || Number.isNaN(v) || v === -Infinity) {
-        throw new RangeError(`linearSumAssignment: cost[${i}][${j}] = ${v}; entries must be numbers, finite or +Infinity (forbidden)`);
+        throw new RangeError(
+          `linearSumAssignment: cost[${i}][${j}] = ${v}; entries must be numbers, finite or +Infinity (forbidden)`,
+        );
       }
     }
   }
@@ -105,12 +109,20 @@ function solveWide(cost: Float64Array, nr: number, nc: number): Int32Array {
       for (let k = 0; k < numRemaining; k++) {
         const j = remaining[k];
         const r = minVal + cost[base + j] - u[i] - v[j];
-        if (r < dist[j]) { path[j] = i; dist[j] = r; }
-        if (dist[j] < lowest || (dist[j] === lowest && row4col[j] === -1)) { lowest = dist[j]; best = k; }
+        if (r < dist[j]) {
+          path[j] = i;
+          dist[j] = r;
+        }
+        if (dist[j] < lowest || (dist[j] === lowest && row4col[j] === -1)) {
+          lowest = dist[j];
+          best = k;
+        }
       }
       minVal = lowest;
       if (minVal === Infinity) {
-        throw new RangeError('linearSumAssignment: infeasible cost matrix (every complete assignment uses a +Infinity entry)');
+        throw new RangeError(
+          'linearSumAssignment: infeasible cost matrix (every complete assignment uses a +Infinity entry)',
+        );
       }
       const j = remaining[best];
       visitedCol[j] = 1;

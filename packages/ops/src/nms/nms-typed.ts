@@ -24,7 +24,18 @@ function checkInputs(boxes: ArrayLike<number>, scores: ArrayLike<number>, iouThr
  * IoU in float32 arithmetic exactly as torchvision's float32 kernel (each operation rounded);
  * only evaluated when the fast float64 value lies within {@link FLOAT32_MARGIN} of the threshold.
  */
-function iouFloat32(ix1: number, iy1: number, ix2: number, iy2: number, iarea: number, jx1: number, jy1: number, jx2: number, jy2: number, jarea: number): number {
+function iouFloat32(
+  ix1: number,
+  iy1: number,
+  ix2: number,
+  iy2: number,
+  iarea: number,
+  jx1: number,
+  jy1: number,
+  jx2: number,
+  jy2: number,
+  jarea: number,
+): number {
   const f = Math.fround;
   const w = Math.max(0, f(Math.min(ix2, jx2) - Math.max(ix1, jx1)));
   const h = Math.max(0, f(Math.min(iy2, jy2) - Math.max(iy1, jy1)));
@@ -52,18 +63,28 @@ function suppress(
   keep: Uint8Array,
 ): void {
   const m = candidates.length;
-  const x1 = new Float64Array(m), y1 = new Float64Array(m), x2 = new Float64Array(m), y2 = new Float64Array(m);
+  const x1 = new Float64Array(m),
+    y1 = new Float64Array(m),
+    x2 = new Float64Array(m),
+    y2 = new Float64Array(m);
   const ar = new Float64Array(m);
   for (let a = 0; a < m; a++) {
     const o = 4 * candidates[a];
-    x1[a] = boxes[o]; y1[a] = boxes[o + 1]; x2[a] = boxes[o + 2]; y2[a] = boxes[o + 3];
+    x1[a] = boxes[o];
+    y1[a] = boxes[o + 1];
+    x2[a] = boxes[o + 2];
+    y2[a] = boxes[o + 3];
     ar[a] = areas[candidates[a]];
   }
   const removed = new Uint8Array(m);
   for (let a = 0; a < m; a++) {
     if (removed[a]) continue;
     keep[candidates[a]] = 1;
-    const ix1 = x1[a], iy1 = y1[a], ix2 = x2[a], iy2 = y2[a], iarea = ar[a];
+    const ix1 = x1[a],
+      iy1 = y1[a],
+      ix2 = x2[a],
+      iy2 = y2[a],
+      iarea = ar[a];
     for (let b = a + 1; b < m; b++) {
       if (removed[b]) continue;
       const w = Math.min(ix2, x2[b]) - Math.max(ix1, x1[b]);

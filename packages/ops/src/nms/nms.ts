@@ -9,14 +9,19 @@ import { batchedNmsTyped, nmsTyped } from './nms-typed.js';
  */
 export function nms(boxes: tf.Tensor2D, scores: tf.Tensor1D, iouThreshold: number): number[] {
   assertBoxTensor(boxes.shape, 'nms(boxes)');
-  return nmsTyped(boxes.dataSync() as Float32Array, scores.dataSync(), iouThreshold);
+  return nmsTyped(boxes.dataSync(), scores.dataSync(), iouThreshold);
 }
 
 /**
  * Class-aware NMS (torchvision `batched_nms` semantics; see {@link batchedNmsTyped}).
  * @param classIds `[N]` integer-valued class ids (any dtype).
  */
-export function batchedNms(boxes: tf.Tensor2D, scores: tf.Tensor1D, classIds: tf.Tensor1D, iouThreshold: number): number[] {
+export function batchedNms(
+  boxes: tf.Tensor2D,
+  scores: tf.Tensor1D,
+  classIds: tf.Tensor1D,
+  iouThreshold: number,
+): number[] {
   assertBoxTensor(boxes.shape, 'batchedNms(boxes)');
-  return batchedNmsTyped(boxes.dataSync() as Float32Array, scores.dataSync(), classIds.dataSync(), iouThreshold);
+  return batchedNmsTyped(boxes.dataSync(), scores.dataSync(), classIds.dataSync(), iouThreshold);
 }

@@ -17,7 +17,9 @@ function weightedCellSum(weight: tf.Tensor3D): (cells: tf.Tensor3D) => tf.Tensor
       gradFunc: (dy: tf.Tensor2D, saved: tf.Tensor[]) => tf.mul(tf.expandDims(dy, 1), saved[0]),
     };
   };
-  return tf.customGrad(f as unknown as Parameters<typeof tf.customGrad>[0]) as unknown as (cells: tf.Tensor3D) => tf.Tensor2D;
+  return tf.customGrad(f as unknown as Parameters<typeof tf.customGrad>[0]) as unknown as (
+    cells: tf.Tensor3D,
+  ) => tf.Tensor2D;
 }
 
 function groupOutput(flat: tf.Tensor2D, g: GatherGroup): tf.Tensor2D {

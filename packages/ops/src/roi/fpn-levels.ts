@@ -39,7 +39,9 @@ export function mapRoisToLevels(rois: tf.Tensor2D, o: FpnLevelOptions): Int32Arr
     throw new Error(`mapRoisToLevels: rois must be [K,5] or [K,4], got shape [${rois.shape.join(',')}]`);
   }
   if (!Number.isInteger(o.minLevel) || !Number.isInteger(o.maxLevel) || o.minLevel > o.maxLevel) {
-    throw new Error(`mapRoisToLevels: minLevel/maxLevel must be integers with minLevel <= maxLevel, got ${o.minLevel}/${o.maxLevel}`);
+    throw new Error(
+      `mapRoisToLevels: minLevel/maxLevel must be integers with minLevel <= maxLevel, got ${o.minLevel}/${o.maxLevel}`,
+    );
   }
   const cols = rois.shape[1];
   const skip = cols - 4;

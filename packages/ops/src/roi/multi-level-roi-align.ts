@@ -9,8 +9,7 @@ const OP = 'multiLevelRoiAlign';
 
 /** Options of {@link multiLevelRoiAlign}: RoIAlign's (spatialScale = 1/stride per level) plus the level mapping. */
 export interface MultiLevelRoiAlignOptions
-  extends Omit<RoiAlignOptions, 'spatialScale'>,
-    Pick<FpnLevelOptions, 'canonicalScale' | 'canonicalLevel' | 'eps'> {
+  extends Omit<RoiAlignOptions, 'spatialScale'>, Pick<FpnLevelOptions, 'canonicalScale' | 'canonicalLevel' | 'eps'> {
   /** Stride of each feature map, finest first, consecutive powers of two (e.g. [4, 8, 16, 32]). */
   featureStrides: number[];
 }
@@ -19,7 +18,9 @@ function levelsOfStrides(strides: number[]): number[] {
   const levels = strides.map((s) => Math.log2(s));
   levels.forEach((k, i) => {
     if (!Number.isInteger(k) || (i > 0 && k !== levels[i - 1] + 1)) {
-      throw new Error(`${OP}: featureStrides must be consecutive powers of two (e.g. [4,8,16,32]), got [${strides.join(',')}]`);
+      throw new Error(
+        `${OP}: featureStrides must be consecutive powers of two (e.g. [4,8,16,32]), got [${strides.join(',')}]`,
+      );
     }
   });
   return levels;
@@ -27,12 +28,16 @@ function levelsOfStrides(strides: number[]): number[] {
 
 function checkPyramid(features: tf.Tensor4D[], strides: number[]): void {
   if (features.length === 0 || features.length !== strides.length) {
-    throw new Error(`${OP}: need one stride per feature map, got ${features.length} maps and ${strides.length} strides`);
+    throw new Error(
+      `${OP}: need one stride per feature map, got ${features.length} maps and ${strides.length} strides`,
+    );
   }
   features.forEach((f, i) => {
     requireRank(OP, `features[${i}]`, f, 4, '[N,H,W,C]');
     if (f.shape[0] !== features[0].shape[0] || f.shape[3] !== features[0].shape[3]) {
-      throw new Error(`${OP}: features[${i}] is [${f.shape.join(',')}], but all levels need the N and C of features[0] [${features[0].shape.join(',')}]`);
+      throw new Error(
+        `${OP}: features[${i}] is [${f.shape.join(',')}], but all levels need the N and C of features[0] [${features[0].shape.join(',')}]`,
+      );
     }
   });
 }
@@ -49,7 +54,11 @@ function checkPyramid(features: tf.Tensor4D[], strides: number[]): void {
  * @param rois [K, 5] `(batchIndex, x1, y1, x2, y2)` in image coordinates.
  * @returns [K, oh, ow, C].
  */
-export function multiLevelRoiAlign(features: tf.Tensor4D[], rois: tf.Tensor2D, o: MultiLevelRoiAlignOptions): tf.Tensor4D {
+export function multiLevelRoiAlign(
+  features: tf.Tensor4D[],
+  rois: tf.Tensor2D,
+  o: MultiLevelRoiAlignOptions,
+): tf.Tensor4D {
   validateRoiAlignOptions(OP, { ...o, spatialScale: 1 }, false);
   checkPyramid(features, o.featureStrides);
   const levels = levelsOfStrides(o.featureStrides);
@@ -69,7 +78,10 @@ export function multiLevelRoiAlign(features: tf.Tensor4D[], rois: tf.Tensor2D, o
   });
   const plan = buildGatherPlan(placed);
   return tf.tidy(() => {
-    const flat = tf.concat(features.map((f) => tf.reshape(f, [-1, channels])), 0) as tf.Tensor2D;
+    const flat = tf.concat(
+      features.map((f) => tf.reshape(f, [-1, channels])),
+      0,
+    ) as tf.Tensor2D;
     return applyGatherPlan(flat, plan, placed.length, o.outputSize);
   });
 }

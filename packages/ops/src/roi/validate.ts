@@ -46,7 +46,8 @@ export function readRois(op: string, rois: tf.Tensor, numImages: number): RoiRow
     if (!Number.isInteger(batch) || batch < 0 || batch >= numImages) {
       throw new Error(`${op}: rois[${k}] has batch index ${batch}, expected an integer in [0, ${numImages - 1}]`);
     }
-    if (!row.every(Number.isFinite)) throw new Error(`${op}: rois[${k}] has a non-finite coordinate: [${row.join(', ')}]`);
+    if (!row.every(Number.isFinite))
+      throw new Error(`${op}: rois[${k}] has a non-finite coordinate: [${row.join(', ')}]`);
     out.push({ batch, box: [x1, y1, x2, y2] });
   }
   return out;

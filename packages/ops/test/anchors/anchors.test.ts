@@ -8,7 +8,13 @@ describe('RetinaNet anchors (PAP config: 2 scales/octave × 3 ratios, P3–P7)',
   it('has A = 6 and 32,736 anchors at 512×512 (§9.1)', () => {
     expect(gen.numBaseAnchors).toBe(6);
     const sizes = gen.featureSizes(512, 512);
-    expect(sizes).toEqual([[64, 64], [32, 32], [16, 16], [8, 8], [4, 4]]);
+    expect(sizes).toEqual([
+      [64, 64],
+      [32, 32],
+      [16, 16],
+      [8, 8],
+      [4, 4],
+    ]);
     const { anchors, levelStart } = gen.gridAnchors(sizes);
     expect(levelStart).toEqual([0, 24576, 30720, 32256, 32640, 32736]);
     expect(anchors.length).toBe(32736 * 4);
@@ -19,29 +25,41 @@ describe('RetinaNet anchors (PAP config: 2 scales/octave × 3 ratios, P3–P7)',
     const ratios = [0.5, 1, 2];
     gen.config.strides.forEach((stride, l) => {
       const base = gen.baseAnchors[l];
-      for (let r = 0; r < 3; r++) for (let s = 0; s < 2; s++) {
-        const o = 4 * (r * 2 + s);
-        const w = base[o + 2] - base[o];
-        const h = base[o + 3] - base[o + 1];
-        expect(Math.sqrt(w * h)).toBeCloseTo(stride * scales[s], 9);
-        expect(h / w).toBeCloseTo(ratios[r], 12);
-        expect(base[o] + base[o + 2]).toBeCloseTo(0, 12);
-        expect(base[o + 1] + base[o + 3]).toBeCloseTo(0, 12);
-      }
+      for (let r = 0; r < 3; r++)
+        for (let s = 0; s < 2; s++) {
+          const o = 4 * (r * 2 + s);
+          const w = base[o + 2] - base[o];
+          const h = base[o + 3] - base[o + 1];
+          expect(Math.sqrt(w * h)).toBeCloseTo(stride * scales[s], 9);
+          expect(h / w).toBeCloseTo(ratios[r], 12);
+          expect(base[o] + base[o + 2]).toBeCloseTo(0, 12);
+          expect(base[o + 1] + base[o + 3]).toBeCloseTo(0, 12);
+        }
     });
     // mmdet v2 (3 scales/octave) first base anchors of stride 8, as listed in mmdet's own anchor tests.
     const mm = new AnchorGenerator(retinaNetAnchorConfig(3)).baseAnchors[0];
-    expect(maxRelError(mm.subarray(0, 16), [
-      -22.6274, -11.3137, 22.6274, 11.3137, -28.5088, -14.2544, 28.5088, 14.2544,
-      -35.9188, -17.9594, 35.9188, 17.9594, -16.0, -16.0, 16.0, 16.0,
-    ], 1)).toBeLessThan(1e-4);
+    expect(
+      maxRelError(
+        mm.subarray(0, 16),
+        [
+          -22.6274, -11.3137, 22.6274, 11.3137, -28.5088, -14.2544, 28.5088, 14.2544, -35.9188, -17.9594, 35.9188,
+          17.9594, -16.0, -16.0, 16.0, 16.0,
+        ],
+        1,
+      ),
+    ).toBeLessThan(1e-4);
   });
 
   it('orders anchors per level, row-major over (y, x), then the A anchors of the location', () => {
     const sizes = gen.featureSizes(100, 60); // P3: 13 × 8
     const lv = gen.levelAnchors(0, sizes[0]);
     const [, fw] = sizes[0];
-    for (const [y, x, a] of [[0, 0, 0], [0, 1, 3], [2, 5, 5], [12, 7, 2]]) {
+    for (const [y, x, a] of [
+      [0, 0, 0],
+      [0, 1, 3],
+      [2, 5, 5],
+      [12, 7, 2],
+    ]) {
       const o = 4 * ((y * fw + x) * 6 + a);
       expect((lv[o] + lv[o + 2]) / 2).toBeCloseTo(x * 8, 4);
       expect((lv[o + 1] + lv[o + 3]) / 2).toBeCloseTo(y * 8, 4);
@@ -85,8 +103,12 @@ describe('Faster R-CNN RPN anchors (1 scale × 3 ratios, P2–P6)', () => {
 describe('configuration errors', () => {
   it('rejects inconsistent configurations with clear messages', () => {
     expect(() => new AnchorGenerator({ strides: [8], ratios: [1] })).toThrow(/either scales or octaveBaseScale/);
-    expect(() => new AnchorGenerator({ strides: [8], ratios: [1], scales: [1], octaveBaseScale: 4, scalesPerOctave: 2 })).toThrow(/either/);
-    expect(() => new AnchorGenerator({ strides: [8, 16], ratios: [1], scales: [1], baseSizes: [8] })).toThrow(/baseSizes/);
+    expect(
+      () => new AnchorGenerator({ strides: [8], ratios: [1], scales: [1], octaveBaseScale: 4, scalesPerOctave: 2 }),
+    ).toThrow(/either/);
+    expect(() => new AnchorGenerator({ strides: [8, 16], ratios: [1], scales: [1], baseSizes: [8] })).toThrow(
+      /baseSizes/,
+    );
     expect(() => new AnchorGenerator({ strides: [0], ratios: [1], scales: [1] })).toThrow(/positive/);
     const gen = new AnchorGenerator(fasterRcnnAnchorConfig());
     expect(() => gen.levelAnchors(7, [2, 2])).toThrow(/level 7/);

@@ -2,11 +2,16 @@
 import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import type { Rng } from '@apdet/rng';
 import * as tf from '@tensorflow/tfjs';
 import '@tensorflow/tfjs-backend-wasm';
 import { expect } from 'vitest';
 
-export interface OracleTensor { shape: number[]; dtype: string; data: number[] }
+export interface OracleTensor {
+  shape: number[];
+  dtype: string;
+  data: number[];
+}
 export interface OracleCase {
   op: string;
   name: string;
@@ -39,24 +44,13 @@ export function maxRelError(actual: ArrayLike<number>, expected: ArrayLike<numbe
   return worst;
 }
 
-/** Deterministic uniform numbers for tests (mulberry32). */
-export function testRng(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = Math.imul(s ^ (s >>> 15), s | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
-/** Random xyxy boxes with positive size inside [0, span]. */
-export function randomBoxes(n: number, rng: () => number, span = 100): Float64Array {
+/** Random xyxy boxes with positive size inside [0, 1.5·span + 1], drawn from `rng` (@apdet/rng). */
+export function randomBoxes(n: number, rng: Rng, span = 100): Float64Array {
   const out = new Float64Array(4 * n);
   for (let i = 0; i < n; i++) {
-    const x = rng() * span;
-    const y = rng() * span;
-    out.set([x, y, x + 1 + rng() * span * 0.5, y + 1 + rng() * span * 0.5], 4 * i);
+    const x = rng.uniform(0, span);
+    const y = rng.uniform(0, span);
+    out.set([x, y, x + 1 + rng.uniform(0, span * 0.5), y + 1 + rng.uniform(0, span * 0.5)], 4 * i);
   }
   return out;
 }

@@ -14,7 +14,8 @@ describe.each(BACKENDS)('msDeformAttn vs Deformable-DETR oracle ($label)', ({ se
   it('has all 3 public cases', () => expect(cases.length).toBe(3));
 
   it('oracle float32 meets the rule (reference float32 vs float64)', () => {
-    for (const c of cases) expect(expectClose(c.outputs.output_float32.data, c.outputs.output.data, c.name)).toBeLessThan(1e-6);
+    for (const c of cases)
+      expect(expectClose(c.outputs.output_float32.data, c.outputs.output.data, c.name)).toBeLessThan(1e-6);
   });
 
   it.each(cases.map((c) => [c.name, c] as const))('%s: output and the three gradients', (_name, c) => {
@@ -31,7 +32,11 @@ describe.each(BACKENDS)('msDeformAttn vs Deformable-DETR oracle ($label)', ({ se
     const f = (v: tf.Tensor, l: tf.Tensor, a: tf.Tensor) => msDeformAttn(v as tf.Tensor4D, shapes, starts, l, a);
     const out = f(value, locs, attn);
     expectClose(out.dataSync(), c.outputs.output.data, `${c.name} output`);
-    const [gv, gl, ga] = tf.grads((v: tf.Tensor, l: tf.Tensor, a: tf.Tensor) => tf.sum(tf.mul(f(v, l, a), gradOut)))([value, locs, attn]);
+    const [gv, gl, ga] = tf.grads((v: tf.Tensor, l: tf.Tensor, a: tf.Tensor) => tf.sum(tf.mul(f(v, l, a), gradOut)))([
+      value,
+      locs,
+      attn,
+    ]);
     expectClose(gv.dataSync(), c.outputs.grad_value.data, `${c.name} grad_value`);
     expectClose(gl.dataSync(), c.outputs.grad_sampling_locations.data, `${c.name} grad_sampling_locations`);
     expectClose(ga.dataSync(), c.outputs.grad_attention_weights.data, `${c.name} grad_attention_weights`);

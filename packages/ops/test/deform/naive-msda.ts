@@ -48,7 +48,12 @@ export function naiveMsda(p: MsdaProblem): Float64Array {
 }
 
 /** Central finite-difference gradient of Σ naiveMsda(p)·gradOut w.r.t. one input array. */
-export function finiteDifference(p: MsdaProblem, key: 'value' | 'locs' | 'attn', gradOut: number[], h = 1e-6): Float64Array {
+export function finiteDifference(
+  p: MsdaProblem,
+  key: 'value' | 'locs' | 'attn',
+  gradOut: number[],
+  h = 1e-6,
+): Float64Array {
   const loss = () => naiveMsda(p).reduce((a, v, i) => a + v * gradOut[i], 0);
   const arr = p[key];
   const grad = new Float64Array(arr.length);

@@ -1,15 +1,16 @@
 import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { Rng } from '@apdet/rng';
 import { mapRoisToLevels, multiLevelRoiAlign, roiAlign } from '../../src/roi/index.js';
 import { TRAINING_BACKENDS as BACKENDS } from './backends.js';
 import { expectClose } from './oracle.js';
-import { randomRois, rng, uniform } from './random.js';
+import { randomRois, uniform } from './random.js';
 
 const STRIDES = [4, 8, 16, 32];
 const IMAGE = 256;
 const common = { outputSize: [3, 3] as [number, number], samplingRatio: 0, aligned: true };
 
-function pyramid(rand: () => number): tf.Tensor4D[] {
+function pyramid(rand: Rng): tf.Tensor4D[] {
   return STRIDES.map((s) => tf.tensor4d(uniform(rand, 2 * (IMAGE / s) ** 2 * 4), [2, IMAGE / s, IMAGE / s, 4]));
 }
 
@@ -17,7 +18,7 @@ describe.each(BACKENDS)('multiLevelRoiAlign ($label)', ({ setup }) => {
   beforeAll(setup);
 
   it('equals roiAlign on each RoI’s own level, in input order, forward and gradient', () => {
-    const rand = rng(11);
+    const rand = Rng.from(11);
     const features = pyramid(rand);
     const rois = [...randomRois(rand, 29, 2, IMAGE), [1, -60, -40, 420, 500]]; // the last one is P5
     const roiTensor = tf.tensor2d(rois);
@@ -27,24 +28,37 @@ describe.each(BACKENDS)('multiLevelRoiAlign ($label)', ({ setup }) => {
 
     // Reference: each RoI alone through single-level roiAlign on its level.
     const perRoi = (fs: tf.Tensor4D[]) =>
-      tf.concat(rois.map((r, k) => roiAlign(fs[levels[k] - 2], tf.tensor2d([r]), { ...common, spatialScale: 1 / STRIDES[levels[k] - 2] })));
+      tf.concat(
+        rois.map((r, k) =>
+          roiAlign(fs[levels[k] - 2], tf.tensor2d([r]), { ...common, spatialScale: 1 / STRIDES[levels[k] - 2] }),
+        ),
+      );
     const opts = { ...common, featureStrides: STRIDES };
     const out = multiLevelRoiAlign(features, roiTensor, opts);
     expectClose(out.dataSync(), perRoi(features).dataSync(), 'output', 1e-6);
 
-    const loss = (f: (fs: tf.Tensor4D[]) => tf.Tensor) => (...fs: tf.Tensor[]) => tf.sum(tf.mul(f(fs as tf.Tensor4D[]), gradOut));
+    const loss =
+      (f: (fs: tf.Tensor4D[]) => tf.Tensor) =>
+      (...fs: tf.Tensor[]) =>
+        tf.sum(tf.mul(f(fs as tf.Tensor4D[]), gradOut));
     const got = tf.grads(loss((fs) => multiLevelRoiAlign(fs, roiTensor, opts)))(features);
     const want = tf.grads(loss(perRoi))(features);
     got.forEach((g, i) => expectClose(g.dataSync(), want[i].dataSync(), `gradient of level ${i + 2}`, 1e-6));
   });
 
   it('rejects strides that are not consecutive powers of two and mismatched maps', () => {
-    const rand = rng(1);
+    const rand = Rng.from(1);
     const fs = pyramid(rand);
-    const rois = tf.zeros([0, 5]) as tf.Tensor2D;
-    expect(() => multiLevelRoiAlign(fs, rois, { ...common, featureStrides: [4, 8, 32, 64] })).toThrow(/consecutive powers of two/);
-    expect(() => multiLevelRoiAlign(fs.slice(0, 3), rois, { ...common, featureStrides: STRIDES })).toThrow(/one stride per feature map/);
-    const odd = [fs[0], tf.zeros([2, 32, 32, 5]) as tf.Tensor4D];
-    expect(() => multiLevelRoiAlign(odd, rois, { ...common, featureStrides: [4, 8] })).toThrow(/features\[1\] is \[2,32,32,5\]/);
+    const rois = tf.zeros<tf.Rank.R2>([0, 5]);
+    expect(() => multiLevelRoiAlign(fs, rois, { ...common, featureStrides: [4, 8, 32, 64] })).toThrow(
+      /consecutive powers of two/,
+    );
+    expect(() => multiLevelRoiAlign(fs.slice(0, 3), rois, { ...common, featureStrides: STRIDES })).toThrow(
+      /one stride per feature map/,
+    );
+    const odd = [fs[0], tf.zeros<tf.Rank.R4>([2, 32, 32, 5])];
+    expect(() => multiLevelRoiAlign(odd, rois, { ...common, featureStrides: [4, 8] })).toThrow(
+      /features\[1\] is \[2,32,32,5\]/,
+    );
   });
 });

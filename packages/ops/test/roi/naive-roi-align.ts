@@ -55,7 +55,12 @@ function visitSamples(shape: number[], rois: number[][], o: NaiveOptions, visit:
 }
 
 /** Forward: [K, oh, ow, C] flat. */
-export function naiveRoiAlign(data: ArrayLike<number>, shape: number[], rois: number[][], o: NaiveOptions): Float64Array {
+export function naiveRoiAlign(
+  data: ArrayLike<number>,
+  shape: number[],
+  rois: number[][],
+  o: NaiveOptions,
+): Float64Array {
   const C = shape[3];
   const [oh, ow] = o.outputSize;
   const out = new Float64Array(rois.length * oh * ow * C);
@@ -67,7 +72,12 @@ export function naiveRoiAlign(data: ArrayLike<number>, shape: number[], rois: nu
 }
 
 /** Backward: d(Σ out·gradOut)/d features, [N, H, W, C] flat. */
-export function naiveRoiAlignGrad(gradOut: ArrayLike<number>, shape: number[], rois: number[][], o: NaiveOptions): Float64Array {
+export function naiveRoiAlignGrad(
+  gradOut: ArrayLike<number>,
+  shape: number[],
+  rois: number[][],
+  o: NaiveOptions,
+): Float64Array {
   const C = shape[3];
   const [oh, ow] = o.outputSize;
   const grad = new Float64Array(shape.reduce((a, b) => a * b, 1));

@@ -13,7 +13,7 @@ export interface OracleTensor {
 export interface OracleCase {
   op: string;
   name: string;
-  inputs: Record<string, OracleTensor | unknown>;
+  inputs: Record<string, unknown>; // OracleTensor or plain JSON
   params: Record<string, unknown>;
   outputs: Record<string, OracleTensor>;
 }
@@ -51,7 +51,9 @@ export function expectClose(actual: ArrayLike<number>, expected: ArrayLike<numbe
   }
   const relative = scale > 0 ? worst / scale : worst;
   if (!(relative <= rtol)) {
-    expect.fail(`${what}: element ${worstAt} is ${actual[worstAt]}, expected ${expected[worstAt]} (error ${relative.toExponential(2)} of max |expected| ${scale}, tolerance ${rtol})`);
+    expect.fail(
+      `${what}: element ${worstAt} is ${actual[worstAt]}, expected ${expected[worstAt]} (error ${relative.toExponential(2)} of max |expected| ${scale}, tolerance ${rtol})`,
+    );
   }
   return relative;
 }

@@ -21,12 +21,23 @@ describe.each(BACKENDS)('roiAlign vs torchvision oracle ($label)', ({ setup }) =
   it('has all 11 public cases', () => expect(cases.length).toBe(11));
 
   it('oracle float32 meets the rule (torchvision float32 vs float64)', () => {
-    for (const c of cases) expect(expectClose(c.outputs.output_float32.data, c.outputs.output.data, c.name)).toBeLessThan(1e-6);
+    for (const c of cases)
+      expect(expectClose(c.outputs.output_float32.data, c.outputs.output.data, c.name)).toBeLessThan(1e-6);
   });
 
   it.each(cases.map((c) => [c.name, c] as const))('%s: output and grad_input', (_name, c) => {
-    const p = c.params as { output_size: [number, number]; spatial_scale: number; sampling_ratio: number; aligned: boolean };
-    const o = { outputSize: p.output_size, spatialScale: p.spatial_scale, samplingRatio: p.sampling_ratio, aligned: p.aligned };
+    const p = c.params as {
+      output_size: [number, number];
+      spatial_scale: number;
+      sampling_ratio: number;
+      aligned: boolean;
+    };
+    const o = {
+      outputSize: p.output_size,
+      spatialScale: p.spatial_scale,
+      samplingRatio: p.sampling_ratio,
+      aligned: p.aligned,
+    };
     const input = c.inputs.input as OracleTensor;
     const features = tensorOf(input, NCHW_TO_NHWC) as tf.Tensor4D;
     const boxes = tensorOf(c.inputs.boxes as OracleTensor) as tf.Tensor2D;

@@ -3,14 +3,14 @@
  */
 import type { RetinaNetConfig } from './types.js';
 
-
 /**
  * `retinanet-r50-fpn-512`: the Parameterized AP paper's RetinaNet (`paploss_retinanet_r50_fpn.py`,
- * spec §9.1, §10): R50 (frozen stem + layer1, frozen BN statistics), FPN 256 P3–P7 with extra
- * convs on C5, 4×256 towers, A = 6 anchors (2 scales per octave × 3 ratios), coder stds from the loss (0.1/0.2 for PAP, 1 for
- * the focal baselines, as in the paper's configs),
- * SGD 0.016 / 0.9 / 1e-4 with 500 warm-up iterations, batch 64, 100 epochs with steps at 60/80,
- * 512×512 SSD-style augmentation. NMS 0.6 is the paper config's; score 0.05 is for reported AP.
+ * docs/spec/paper-spec.md §9.1, §10): R50 (frozen stem + layer1, frozen BN statistics), FPN 256
+ * P3–P7 with extra convs on C5, 4×256 towers, A = 6 anchors (2 scales per octave × 3 ratios),
+ * coder stds from the loss (0.1/0.2 for PAP, 1 for the focal baselines, as in the paper's
+ * configs), SGD 0.016 / 0.9 / 1e-4 with 500 warm-up iterations, batch 64, 100 epochs with steps
+ * at 60/80, 512×512 SSD-style augmentation. NMS 0.6 is the paper config's; score 0.05 is for
+ * reported AP.
  */
 export const RETINANET_R50_FPN_512: RetinaNetConfig = {
   name: 'retinanet-r50-fpn-512',
@@ -20,7 +20,13 @@ export const RETINANET_R50_FPN_512: RetinaNetConfig = {
   // mmdet RetinaNet: add_extra_convs='on_input' (P6 from C5), relu_before_extra_convs=False.
   fpn: { inLevels: [3, 4, 5], outChannels: 256, extra: 'p6p7', extraFrom: 'c5', reluBeforeP7: false },
   head: { stackedConvs: 4, channels: 256, norm: 'none', priorProbability: null },
-  anchors: { strides: [8, 16, 32, 64, 128], octaveBaseScale: 4, scalesPerOctave: 2, ratios: [0.5, 1, 2], centerOffset: 0 },
+  anchors: {
+    strides: [8, 16, 32, 64, 128],
+    octaveBaseScale: 4,
+    scalesPerOctave: 2,
+    ratios: [0.5, 1, 2],
+    centerOffset: 0,
+  },
   boxCoder: { stds: null },
   // mmdet's COCO pipeline moves crowd boxes to gt_bboxes_ignore and RetinaNet's assigner has
   // ignore_iof_thr = −1, so crowd regions are plain background there: kept for exactness.
@@ -53,7 +59,13 @@ export const RETINANET_R50_FPN_1X: RetinaNetConfig = {
   ...RETINANET_R50_FPN_512,
   name: 'retinanet-r50-fpn-1x',
   inputSize: [800, 1333],
-  anchors: { strides: [8, 16, 32, 64, 128], octaveBaseScale: 4, scalesPerOctave: 3, ratios: [0.5, 1, 2], centerOffset: 0 },
+  anchors: {
+    strides: [8, 16, 32, 64, 128],
+    octaveBaseScale: 4,
+    scalesPerOctave: 3,
+    ratios: [0.5, 1, 2],
+    centerOffset: 0,
+  },
   inference: { preNmsTopK: 1000, scoreThreshold: 0.05, nmsIouThreshold: 0.5, maxDetections: 100 },
   train: {
     ...RETINANET_R50_FPN_512.train,

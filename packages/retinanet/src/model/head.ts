@@ -24,7 +24,18 @@ class TowerLayer extends Module {
   constructor(inC: number, outC: number, norm: 'none' | 'gn') {
     super();
     // RetinaNet init: N(0, 0.01) weights, zero bias (no bias before a norm).
-    this.conv = this.child('conv', new Conv2d({ inChannels: inC, outChannels: outC, kernelSize: 3, padding: 1, bias: norm === 'none', weightInit: normal(0.01), biasInit: constant(0) }));
+    this.conv = this.child(
+      'conv',
+      new Conv2d({
+        inChannels: inC,
+        outChannels: outC,
+        kernelSize: 3,
+        padding: 1,
+        bias: norm === 'none',
+        weightInit: normal(0.01),
+        biasInit: constant(0),
+      }),
+    );
     this.gn = norm === 'gn' ? this.child('gn', new GroupNorm(Math.min(32, outC), outC)) : null;
   }
 
@@ -60,7 +71,14 @@ export class RetinaHead extends Module {
     }
     const towerOut = o.stackedConvs > 0 ? o.channels : o.inChannels;
     const conv = (outC: number, bias: number) =>
-      new Conv2d({ inChannels: towerOut, outChannels: outC, kernelSize: 3, padding: 1, weightInit: normal(0.01), biasInit: constant(bias) });
+      new Conv2d({
+        inChannels: towerOut,
+        outChannels: outC,
+        kernelSize: 3,
+        padding: 1,
+        weightInit: normal(0.01),
+        biasInit: constant(bias),
+      });
     this.retinaCls = this.child('retina_cls', conv(o.numAnchors * o.numLogits, o.clsBias));
     this.retinaReg = this.child('retina_reg', conv(o.numAnchors * 4, 0));
   }

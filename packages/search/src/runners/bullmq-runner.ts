@@ -1,6 +1,11 @@
 import { Queue, type Job, type JobsOptions } from 'bullmq';
 import type { ProxyJob, ProxyOutcome, ProxyProgress, ProxyRunner } from '../contract.js';
-import { DEFAULT_BULLMQ_ATTEMPTS, DEFAULT_KEEP_FINISHED_SECONDS, DEFAULT_QUEUE_NAME, PROXY_JOB_NAME } from './bullmq-defaults.js';
+import {
+  DEFAULT_BULLMQ_ATTEMPTS,
+  DEFAULT_KEEP_FINISHED_SECONDS,
+  DEFAULT_QUEUE_NAME,
+  PROXY_JOB_NAME,
+} from './bullmq-defaults.js';
 import { queueJobId } from './job-id.js';
 import { assertUniqueKeys } from './job-keys.js';
 import { DEFAULT_CONNECT_TIMEOUT_MS, waitForRedis } from './redis-ready.js';
@@ -86,7 +91,10 @@ export function createBullmqRunner(options: BullmqRunnerOptions): ProxyRunner {
     await enqueue(jobs);
     const workers = await queue.getWorkersCount();
     log(`enqueued ${jobs.length} jobs on queue ${queueName}; ${workers} worker${workers === 1 ? '' : 's'} connected`);
-    if (workers === 0) log(`no worker serves queue ${queueName} yet: start some with \`apdet-search worker --redis ${redactRedisUrl(options.redis)}\``);
+    if (workers === 0)
+      log(
+        `no worker serves queue ${queueName} yet: start some with \`apdet-search worker --redis ${redactRedisUrl(options.redis)}\``,
+      );
     const pending = new Map(jobs.map((job) => [queueJobId(job), job]));
     const lastProgress = new Map<string, string>();
     while (pending.size > 0) {
@@ -129,7 +137,11 @@ export function createBullmqRunner(options: BullmqRunnerOptions): ProxyRunner {
 function completedOutcome(job: ProxyJob, queued: Job<ProxyJob, unknown>): ProxyOutcome {
   const value = queued.returnvalue;
   const problem = outcomeProblem(value, job.key);
-  if (problem !== undefined) return { ...failedOutcome(job, `the worker returned an invalid outcome: ${problem}`, 0), attempt: queued.attemptsStarted };
+  if (problem !== undefined)
+    return {
+      ...failedOutcome(job, `the worker returned an invalid outcome: ${problem}`, 0),
+      attempt: queued.attemptsStarted,
+    };
   const outcome = value as ProxyOutcome;
   return { ...outcome, attempt: outcome.attempt ?? queued.attemptsStarted };
 }
@@ -142,5 +154,10 @@ function finalFailure(job: ProxyJob, queued: Job<ProxyJob, unknown>): ProxyOutco
 }
 
 function isProgress(value: unknown, key: string): value is ProxyProgress {
-  return typeof value === 'object' && value !== null && (value as ProxyProgress).key === key && typeof (value as ProxyProgress).fraction === 'number';
+  return (
+    typeof value === 'object' &&
+    value !== null &&
+    (value as ProxyProgress).key === key &&
+    typeof (value as ProxyProgress).fraction === 'number'
+  );
 }

@@ -59,10 +59,14 @@ export interface BullmqWorkerHandle {
  */
 export async function runBullmqWorker(options: BullmqWorkerOptions): Promise<BullmqWorkerHandle> {
   const concurrency = options.concurrency ?? 1;
-  if (!Number.isInteger(concurrency) || concurrency < 1) throw new Error(`bullmq worker: concurrency must be a positive integer, got ${concurrency}`);
+  if (!Number.isInteger(concurrency) || concurrency < 1)
+    throw new Error(`bullmq worker: concurrency must be a positive integer, got ${concurrency}`);
   const name = options.name ?? `${os.hostname()}:${process.pid}`;
   const log = options.log ?? (() => undefined);
-  const idle = Array.from({ length: concurrency }, () => new TaskProcess({ modulePath: options.taskModule.path, env: options.env }));
+  const idle = Array.from(
+    { length: concurrency },
+    () => new TaskProcess({ modulePath: options.taskModule.path, env: options.env }),
+  );
   const all = [...idle];
   try {
     await Promise.all(all.map((p) => p.start()));
@@ -77,15 +81,21 @@ export async function runBullmqWorker(options: BullmqWorkerOptions): Promise<Bul
       throw new UnrecoverableError(`job ${job.id} is not a proxy job (no key or theta in its data)`);
     }
     const taskProcess = idle.pop();
-    if (taskProcess === undefined) throw new Error('bullmq worker: more jobs than task processes (concurrency mismatch)');
+    if (taskProcess === undefined)
+      throw new Error('bullmq worker: more jobs than task processes (concurrency mismatch)');
     const attempt = job.attemptsStarted;
     log(`${proxyJob.key}: started (attempt ${attempt}, job ${job.id})`);
     try {
-      const heartbeat = throttleProgress((progress) => job.updateProgress({ ...progress }), options.progressIntervalMs ?? 1000);
+      const heartbeat = throttleProgress(
+        (progress) => job.updateProgress({ ...progress }),
+        options.progressIntervalMs ?? 1000,
+      );
       const result = await taskProcess.run(proxyJob, heartbeat);
       if (result.kind === 'lost') throw new Error(`${result.reason} (worker ${name})`);
       const outcome: ProxyOutcome = { ...result.outcome, worker: name, attempt };
-      log(`${proxyJob.key}: ${outcome.failed ? `failed: ${outcome.reason}` : `reward ${outcome.reward}`} (${outcome.seconds.toFixed(1)} s)`);
+      log(
+        `${proxyJob.key}: ${outcome.failed ? `failed: ${outcome.reason}` : `reward ${outcome.reward}`} (${outcome.seconds.toFixed(1)} s)`,
+      );
       return outcome;
     } finally {
       idle.push(taskProcess);
@@ -110,7 +120,9 @@ export async function runBullmqWorker(options: BullmqWorkerOptions): Promise<Bul
     await Promise.all(all.map((p) => p.close()));
     throw error;
   }
-  void worker.run().catch((error: unknown) => log(`worker stopped: ${error instanceof Error ? error.message : String(error)}`));
+  void worker
+    .run()
+    .catch((error: unknown) => log(`worker stopped: ${error instanceof Error ? error.message : String(error)}`));
   log(`worker ${name} ready on queue ${worker.name}, concurrency ${concurrency}`);
 
   return {

@@ -42,14 +42,18 @@ interface QueuedJob {
  * slot gets its next job only after `onOutcome` for its last one has resolved.
  */
 export function createLocalRunner(options: LocalRunnerOptions): ProxyRunner {
-  const workers = options.workers ?? (os.availableParallelism?.() ?? os.cpus().length);
+  const workers = options.workers ?? os.availableParallelism?.() ?? os.cpus().length;
   const maxAttempts = options.maxAttempts ?? DEFAULT_MAX_ATTEMPTS;
-  if (!Number.isInteger(workers) || workers < 1) throw new Error(`local runner: workers must be a positive integer, got ${workers}`);
+  if (!Number.isInteger(workers) || workers < 1)
+    throw new Error(`local runner: workers must be a positive integer, got ${workers}`);
   if (!Number.isInteger(maxAttempts) || maxAttempts < 1) {
     throw new Error(`local runner: maxAttempts must be a positive integer, got ${maxAttempts}`);
   }
   const log = options.log ?? (() => undefined);
-  const processes = Array.from({ length: workers }, () => new TaskProcess({ modulePath: options.taskModule.path, env: options.env }));
+  const processes = Array.from(
+    { length: workers },
+    () => new TaskProcess({ modulePath: options.taskModule.path, env: options.env }),
+  );
   let running = false;
   let closed = false;
 
@@ -75,7 +79,9 @@ export function createLocalRunner(options: LocalRunnerOptions): ProxyRunner {
         let outcome: ProxyOutcome;
         if (result.kind === 'lost') {
           if (attempt < maxAttempts) {
-            log(`${job.key}: ${result.reason} (${worker}, attempt ${attempt}/${maxAttempts}); retrying on a fresh process`);
+            log(
+              `${job.key}: ${result.reason} (${worker}, attempt ${attempt}/${maxAttempts}); retrying on a fresh process`,
+            );
             queue.unshift({ job, attempt: attempt + 1 });
             continue;
           }
@@ -113,7 +119,7 @@ export function createLocalRunner(options: LocalRunnerOptions): ProxyRunner {
       running = false;
     }
     if (closed) throw new Error('local runner: closed while jobs were running');
-    if (stopError !== undefined) throw stopError;
+    if (stopError !== undefined) throw stopError instanceof Error ? stopError : new Error(JSON.stringify(stopError));
   }
 
   async function close(): Promise<void> {

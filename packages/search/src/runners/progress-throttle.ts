@@ -5,7 +5,10 @@ import type { ProxyProgress } from '../contract.js';
  * through), one send at a time, in order. BullMQ progress updates are Redis round trips, and a
  * training loop may report every step.
  */
-export function throttleProgress(send: (progress: ProxyProgress) => Promise<unknown>, intervalMs: number): (progress: ProxyProgress) => void {
+export function throttleProgress(
+  send: (progress: ProxyProgress) => Promise<unknown>,
+  intervalMs: number,
+): (progress: ProxyProgress) => void {
   let lastSent = -Infinity;
   let chain: Promise<unknown> = Promise.resolve();
   return (progress) => {

@@ -20,7 +20,15 @@ export async function waitForRedis(
   });
   let timer: NodeJS.Timeout | undefined;
   const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new UserError(`cannot reach Redis at ${redactRedisUrl(url)} within ${timeoutMs / 1000} s (${lastError}); is redis-server running and reachable from here?`)), timeoutMs);
+    timer = setTimeout(
+      () =>
+        reject(
+          new UserError(
+            `cannot reach Redis at ${redactRedisUrl(url)} within ${timeoutMs / 1000} s (${lastError}); is redis-server running and reachable from here?`,
+          ),
+        ),
+      timeoutMs,
+    );
   });
   try {
     await Promise.race([client.waitUntilReady(), timeout]);

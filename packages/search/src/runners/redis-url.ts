@@ -19,18 +19,26 @@ export function parseRedisUrl(url: string): RedisConnectionOptions {
   try {
     parsed = new URL(url);
   } catch {
-    throw new UserError(`--redis ${JSON.stringify(url)} is not a URL; expected redis://host:port (e.g. redis://127.0.0.1:6379)`);
+    throw new UserError(
+      `--redis ${JSON.stringify(url)} is not a URL; expected redis://host:port (e.g. redis://127.0.0.1:6379)`,
+    );
   }
   if (parsed.protocol !== 'redis:' && parsed.protocol !== 'rediss:') {
-    throw new UserError(`--redis ${JSON.stringify(url)}: the scheme must be redis:// or rediss://, not ${parsed.protocol}//`);
+    throw new UserError(
+      `--redis ${JSON.stringify(url)}: the scheme must be redis:// or rediss://, not ${parsed.protocol}//`,
+    );
   }
   if (parsed.hostname === '') throw new UserError(`--redis ${JSON.stringify(url)} names no host`);
-  const options: RedisConnectionOptions = { host: parsed.hostname.replace(/^\[(.*)\]$/, '$1'), port: parsed.port === '' ? 6379 : Number(parsed.port) };
+  const options: RedisConnectionOptions = {
+    host: parsed.hostname.replace(/^\[(.*)\]$/, '$1'),
+    port: parsed.port === '' ? 6379 : Number(parsed.port),
+  };
   if (parsed.username !== '') options.username = decodeURIComponent(parsed.username);
   if (parsed.password !== '') options.password = decodeURIComponent(parsed.password);
   const db = parsed.pathname.replace(/^\//, '');
   if (db !== '') {
-    if (!/^\d+$/.test(db)) throw new UserError(`--redis ${JSON.stringify(url)}: the path must be a database number, not /${db}`);
+    if (!/^\d+$/.test(db))
+      throw new UserError(`--redis ${JSON.stringify(url)}: the path must be a database number, not /${db}`);
     options.db = Number(db);
   }
   if (parsed.protocol === 'rediss:') options.tls = {};

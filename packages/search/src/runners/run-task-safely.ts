@@ -48,7 +48,7 @@ export function outcomeProblem(value: unknown, key: string): string | undefined 
 
 function describe(value: unknown): string {
   if (value === undefined || typeof value === 'number') return String(value);
-  return JSON.stringify(value) ?? String(value);
+  return JSON.stringify(value) ?? typeof value;
 }
 
 /** "1 attempt", "3 attempts": for failure reasons. */

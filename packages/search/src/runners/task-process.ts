@@ -57,7 +57,8 @@ export class TaskProcess {
       this.progressListener = onProgress;
       const message: RunMessage = { type: 'run', job };
       child.send(message, (error) => {
-        if (error) this.settle({ kind: 'lost', reason: `could not send the job to the worker process: ${error.message}` });
+        if (error)
+          this.settle({ kind: 'lost', reason: `could not send the job to the worker process: ${error.message}` });
       });
     });
   }

@@ -1,4 +1,4 @@
-import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -37,7 +37,10 @@ function runner(queueName: string, attempts?: number): ProxyRunner {
   runners.push(r);
   return r;
 }
-const keysRun = (dir: string) => readdirSync(dir).map((f) => f.split('.')[0]).sort();
+const keysRun = (dir: string) =>
+  readdirSync(dir)
+    .map((f) => f.split('.')[0])
+    .sort();
 const collect = async (r: ProxyRunner, jobs: Parameters<ProxyRunner['run']>[0], progress?: ProxyProgress[]) => {
   const outcomes: ProxyOutcome[] = [];
   await r.run(jobs, async (o) => void outcomes.push(o), progress && ((p) => progress.push(p)));
@@ -105,10 +108,17 @@ describe('BullMQ runner against a real redis-server', () => {
     await w.waitForLine(/ready on queue/);
     const jobs = makeJobs(2, { sleepMs: 100, crashKeys: ['r2-s0', 'r2-s1'], markerDir: join(tmp, 'markers') }, 2);
     const [retried] = await collect(runner(queue, 2), [jobs[0]]);
-    expect(retried).toMatchObject({ key: 'r2-s0', failed: false, attempt: 2, reward: fakeReward(jobs[0].theta, jobs[0].seed) });
+    expect(retried).toMatchObject({
+      key: 'r2-s0',
+      failed: false,
+      attempt: 2,
+      reward: fakeReward(jobs[0].theta, jobs[0].seed),
+    });
     const [gaveUp] = await collect(runner(queue, 1), [jobs[1]]);
     expect(gaveUp).toMatchObject({ key: 'r2-s1', failed: true, reward: 0, attempt: 1 });
-    expect(gaveUp.reason).toMatch(/^the worker process was killed by SIGKILL during the job \(worker .+\); gave up after 1 attempt$/);
+    expect(gaveUp.reason).toMatch(
+      /^the worker process was killed by SIGKILL during the job \(worker .+\); gave up after 1 attempt$/,
+    );
   });
 });
 
@@ -118,20 +128,22 @@ describe('without a reachable Redis', () => {
   it('the search side fails with an error naming the URL instead of hanging', async () => {
     const r = createBullmqRunner({ redis: nowhere, connectTimeoutMs: 300 });
     runners.push(r);
-    await expect(collect(r, makeJobs(1, {}))).rejects.toThrow(/^cannot reach Redis at redis:\/\/127\.0\.0\.1:1 within 0\.3 s/);
+    await expect(collect(r, makeJobs(1, {}))).rejects.toThrow(
+      /^cannot reach Redis at redis:\/\/127\.0\.0\.1:1 within 0\.3 s/,
+    );
   });
 
   it('a worker fails to start with the same kind of error', async () => {
-    await expect(runBullmqWorker({ redis: nowhere, taskModule: { path: FAKE_TASK }, connectTimeoutMs: 300 })).rejects.toThrow(
-      /^cannot reach Redis at redis:\/\/127\.0\.0\.1:1 within 0\.3 s/,
-    );
+    await expect(
+      runBullmqWorker({ redis: nowhere, taskModule: { path: FAKE_TASK }, connectTimeoutMs: 300 }),
+    ).rejects.toThrow(/^cannot reach Redis at redis:\/\/127\.0\.0\.1:1 within 0\.3 s/);
   });
 });
 
 describe('runBullmqWorker', () => {
   it('refuses to start, before taking any job, when the task module cannot be loaded', async () => {
-    await expect(runBullmqWorker({ redis: 'redis://127.0.0.1:1', taskModule: { path: join(tmp, 'missing-task.ts') } })).rejects.toThrow(
-      `cannot load the proxy task module ${join(tmp, 'missing-task.ts')}`,
-    );
+    await expect(
+      runBullmqWorker({ redis: 'redis://127.0.0.1:1', taskModule: { path: join(tmp, 'missing-task.ts') } }),
+    ).rejects.toThrow(`cannot load the proxy task module ${join(tmp, 'missing-task.ts')}`);
   });
 });

@@ -8,7 +8,15 @@ describe('queueJobId', () => {
   it('is the key plus a content hash, the same however the object keys are ordered', () => {
     const id = queueJobId(job);
     expect(id).toMatch(/^r0-s0\.[0-9a-f]{16}$/);
-    const reordered = { task: { sleepMs: 5 }, lossParams: job.lossParams, seed: job.seed, theta: job.theta, sample: 0, round: 0, key: 'r0-s0' };
+    const reordered = {
+      task: { sleepMs: 5 },
+      lossParams: job.lossParams,
+      seed: job.seed,
+      theta: job.theta,
+      sample: 0,
+      round: 0,
+      key: 'r0-s0',
+    };
     expect(queueJobId(reordered)).toBe(id);
   });
 

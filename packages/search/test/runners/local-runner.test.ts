@@ -18,7 +18,8 @@ interface Span {
   start: number;
   end: number;
 }
-const readTimeline = (dir: string): Span[] => readdirSync(dir).map((f) => JSON.parse(readFileSync(join(dir, f), 'utf8')) as Span);
+const readTimeline = (dir: string): Span[] =>
+  readdirSync(dir).map((f) => JSON.parse(readFileSync(join(dir, f), 'utf8')) as Span);
 
 describe('createLocalRunner', () => {
   it('runs 6 jobs on 2 worker processes in parallel, one outcome per key, rewards from θ and seed', async () => {
@@ -28,7 +29,11 @@ describe('createLocalRunner', () => {
     const outcomes: ProxyOutcome[] = [];
     const progress: ProxyProgress[] = [];
     try {
-      await runner.run(jobs, async (o) => void outcomes.push(o), (p) => progress.push(p));
+      await runner.run(
+        jobs,
+        async (o) => void outcomes.push(o),
+        (p) => progress.push(p),
+      );
     } finally {
       await runner.close();
     }
@@ -49,7 +54,12 @@ describe('createLocalRunner', () => {
     for (const a of spans) {
       for (const b of spans) if (a !== b && a.pid === b.pid) expect(a.end <= b.start || b.end <= a.start).toBe(true);
     }
-    expect(progress.filter((p) => p.fraction === 1).map((p) => p.key).sort()).toEqual(jobs.map((j) => j.key).sort());
+    expect(
+      progress
+        .filter((p) => p.fraction === 1)
+        .map((p) => p.key)
+        .sort(),
+    ).toEqual(jobs.map((j) => j.key).sort());
   });
 
   it('retries a job whose worker process dies mid-job on a fresh process, and records a throwing task as failed', async () => {
@@ -66,8 +76,17 @@ describe('createLocalRunner', () => {
     }
     expect(outcomes.map((o) => o.key).sort()).toEqual(jobs.map((j) => j.key).sort());
     const byKey = new Map(outcomes.map((o) => [o.key, o]));
-    expect(byKey.get('r0-s1')).toMatchObject({ failed: false, attempt: 2, reward: fakeReward(jobs[1].theta, jobs[1].seed) });
-    expect(byKey.get('r0-s2')).toMatchObject({ failed: true, reward: 0, attempt: 1, reason: 'task threw: fake failure in r0-s2' });
+    expect(byKey.get('r0-s1')).toMatchObject({
+      failed: false,
+      attempt: 2,
+      reward: fakeReward(jobs[1].theta, jobs[1].seed),
+    });
+    expect(byKey.get('r0-s2')).toMatchObject({
+      failed: true,
+      reward: 0,
+      attempt: 1,
+      reason: 'task threw: fake failure in r0-s2',
+    });
     expect(byKey.get('r0-s0')).toMatchObject({ failed: false, attempt: 1 });
     expect(logs.some((l) => l.startsWith('r0-s1: the worker process was killed by SIGKILL during the job'))).toBe(true);
     // The crashed attempt never finished, so the job completed exactly once.
@@ -85,7 +104,13 @@ describe('createLocalRunner', () => {
       await runner.close();
     }
     expect(outcomes).toEqual([
-      expect.objectContaining({ key: 'r0-s0', failed: true, reward: 0, attempt: 1, reason: 'the worker process was killed by SIGKILL during the job; gave up after 1 attempt' }),
+      expect.objectContaining({
+        key: 'r0-s0',
+        failed: true,
+        reward: 0,
+        attempt: 1,
+        reason: 'the worker process was killed by SIGKILL during the job; gave up after 1 attempt',
+      }),
     ]);
   });
 

@@ -54,7 +54,20 @@ export async function startRedisServer(): Promise<RedisServer> {
   if (spawnSync('redis-server', ['--version']).error !== undefined) throw new Error(MISSING);
   const port = await freePort();
   const dir = mkdtempSync(join(tmpdir(), 'apdet-redis-'));
-  const args = ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--dir', dir, '--loglevel', 'warning'];
+  const args = [
+    '--port',
+    String(port),
+    '--bind',
+    '127.0.0.1',
+    '--save',
+    '',
+    '--appendonly',
+    'no',
+    '--dir',
+    dir,
+    '--loglevel',
+    'warning',
+  ];
   const child: ChildProcess = spawn('redis-server', args, { stdio: ['ignore', 'ignore', 'inherit'] });
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
   const stop = async () => {

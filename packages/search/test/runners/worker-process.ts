@@ -21,7 +21,7 @@ export function startWorkerProcess(redisUrl: string, queueName: string, taskModu
   });
   const lines: string[] = [];
   const waiters: { pattern: RegExp; resolve: (m: RegExpMatchArray) => void }[] = [];
-  createInterface({ input: child.stdout! }).on('line', (line) => {
+  createInterface({ input: child.stdout }).on('line', (line) => {
     lines.push(line);
     for (const waiter of [...waiters]) {
       const match = line.match(waiter.pattern);
@@ -41,7 +41,15 @@ export function startWorkerProcess(redisUrl: string, queueName: string, taskModu
         if (match) return Promise.resolve(match);
       }
       return new Promise((resolve, reject) => {
-        const timer = setTimeout(() => reject(new Error(`worker ${child.pid}: no line matching ${pattern} in ${timeoutMs} ms; saw:\n${lines.join('\n')}`)), timeoutMs);
+        const timer = setTimeout(
+          () =>
+            reject(
+              new Error(
+                `worker ${child.pid}: no line matching ${pattern} in ${timeoutMs} ms; saw:\n${lines.join('\n')}`,
+              ),
+            ),
+          timeoutMs,
+        );
         waiters.push({ pattern, resolve: (m) => (clearTimeout(timer), resolve(m)) });
       });
     },
