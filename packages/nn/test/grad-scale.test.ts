@@ -6,6 +6,8 @@
 import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { useBackend } from '@apdet/backend';
+import { Rng } from '@apdet/rng';
+import { quotientOfSum } from '../src/optim/exact-quotient.js';
 import {
   AdamW,
   clipGradNorm,
@@ -76,6 +78,30 @@ const makers: [string, (m: Module) => Optimizer][] = [
   ['SGD', (m) => new SGD(singleGroup(m, 0.01), { momentum: 0.9 })],
 ];
 
+describe('quotientOfSum: fl32(a / (b + c)) with float32 operations on the device', () => {
+  for (const backend of ['cpu', 'wasm'] as const) {
+    it(`equals the host's float64 quotient rounded to float32 (${backend})`, async () => {
+      await useBackend(backend);
+      const rng = Rng.from(2024);
+      // Norms across 8 decades, including values near the clip thresholds.
+      const norms = Float32Array.from({ length: 4000 }, (_, i) => (i % 4 === 0 ? 10 : 1) * 10 ** rng.uniform(-3, 5));
+      const b = tf.tensor1d(norms);
+      for (const [a, c] of [[10, 1e-6], [0.1, 1e-6], [35, 1e-6], [1, 1e-3]] as const) {
+        const q = quotientOfSum(a, b as unknown as tf.Scalar, c);
+        const got = q.dataSync();
+        const mismatches = Array.from(norms).filter((n, i) => got[i] !== Math.fround(a / (n + c))).length;
+        expect(mismatches, `a ${a}, c ${c}`).toBe(0);
+        // The naive float32 formula is not exact: this test can tell the two apart.
+        const naive = tf.div(a, tf.add(b, c)).dataSync();
+        if (a === 10) expect(Array.from(norms).some((n, i) => naive[i] !== Math.fround(a / (n + c)))).toBe(true);
+        q.dispose();
+      }
+      b.dispose();
+      await useBackend('cpu');
+    });
+  }
+});
+
 describe('gradient clipping on the device', () => {
   it('computes the norm and torch clip_grad_norm_ coefficient without a read', () => {
     const g = grads(10);
@@ -95,7 +121,7 @@ describe('gradient clipping on the device', () => {
       expect(scaled).toEqual(plain);
     });
 
-    it(`${name}: a clipped step equals a step on the clipped gradients`, () => {
+    it(`${name}: a clipped step equals a step on the host-clipped gradients, bit for bit`, () => {
       const onDevice = twoSteps(make, (g) => gradNormClipScale(g, 0.5).scale, 3);
       const model = new Two();
       const opt = make(model);

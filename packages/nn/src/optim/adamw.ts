@@ -34,17 +34,12 @@ export class AdamW extends Optimizer {
     lr: number,
     weightDecay: number,
     step: number,
-    scale: tf.Scalar | null,
   ): void {
     const decayed = weightDecay !== 0 ? tf.mul(param, 1 - lr * weightDecay) : param;
     const m = this.slot(name, 'exp_avg', param);
     const v = this.slot(name, 'exp_avg_sq', param);
-    // The gradient scale s enters as (1 − β1)·s and (1 − β2)·s²: scalar work only, and with s = 1
-    // exactly the factors of the unscaled update (1 · x = x in float32).
-    const mFactor = scale === null ? 1 - this.beta1 : tf.mul(scale, 1 - this.beta1);
-    const vFactor = scale === null ? 1 - this.beta2 : tf.mul(tf.mul(scale, scale), 1 - this.beta2);
-    m.assign(tf.add(tf.mul(m, this.beta1), tf.mul(grad, mFactor)));
-    v.assign(tf.add(tf.mul(v, this.beta2), tf.mul(tf.mul(grad, grad), vFactor)));
+    m.assign(tf.add(tf.mul(m, this.beta1), tf.mul(grad, 1 - this.beta1)));
+    v.assign(tf.add(tf.mul(v, this.beta2), tf.mul(tf.mul(grad, grad), 1 - this.beta2)));
     const stepSize = lr / (1 - this.beta1 ** step);
     const denom = tf.add(tf.div(tf.sqrt(v), Math.sqrt(1 - this.beta2 ** step)), this.eps);
     param.assign(tf.sub(decayed, tf.mul(tf.div(m, denom), stepSize)));

@@ -1,4 +1,5 @@
 import * as tf from '@tensorflow/tfjs';
+import { quotientOfSum } from './exact-quotient.js';
 
 /** The clip threshold's guard, as torch.nn.utils.clip_grad_norm_ uses it. */
 const CLIP_EPS = 1e-6;
@@ -25,8 +26,10 @@ export function clipGradNorm(
 
 /**
  * The same clipping without a device read: the global norm and the scale
- * min(1, maxNorm / (norm + 1e-6)) as device scalars, for `optimizer.step(grads, lr, { gradScale })`,
- * which folds the scale into its update. The caller disposes both.
+ * min(1, maxNorm / (norm + 1e-6)) as device scalars, for `optimizer.step(grads, lr, { gradScale })`.
+ * The scale is the float32 rounding of the float64 value {@link clipGradNorm} computes on the
+ * host (exact-quotient.ts), so a clipped step is bit-identical to a host-clipped one on backends
+ * with correctly rounded float32 arithmetic. The caller disposes both.
  *
  * @example
  * const { norm, scale } = gradNormClipScale(grads, 10);
@@ -39,7 +42,7 @@ export function gradNormClipScale(
   return tf.tidy(() => {
     const squares = [...grads.values()].map((g) => tf.sum(tf.square(g)));
     const norm = (squares.length ? tf.sqrt(tf.addN(squares)) : tf.scalar(0)) as tf.Scalar;
-    const scale = tf.minimum(1, tf.div(maxNorm, tf.add(norm, CLIP_EPS))) as tf.Scalar;
+    const scale = tf.minimum(1, quotientOfSum(maxNorm, norm, CLIP_EPS)) as tf.Scalar;
     return { norm, scale };
   });
 }

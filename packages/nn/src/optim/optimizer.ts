@@ -34,13 +34,12 @@ export abstract class Optimizer {
 
   /**
    * Applies one update. Gradients are keyed by parameter name (see `valueAndGrads`).
-   * `options.gradScale`, a device scalar, multiplies every gradient inside the update (global-norm
-   * clipping without reading the norm back, see {@link gradNormClipScale}); it is folded into the
-   * update's own scalar factors where the optimiser allows, so an unclipped step (scale 1) costs
-   * no extra pass over the gradients and gives bit-identical results.
+   * `options.gradScale`, a device scalar, multiplies every gradient first (global-norm clipping
+   * without reading the norm back, see {@link gradNormClipScale}); a scale of exactly 1 leaves
+   * the gradients bit for bit as they are.
    */
   step(grads: Map<string, tf.Tensor>, lr: number, options: { gradScale?: tf.Scalar } = {}): void {
-    const scale = options.gradScale ?? null;
+    const scale = options.gradScale;
     for (const group of this.groups) {
       const groupLr = lr * group.lrMult;
       for (const [name, p] of group.params) {
@@ -48,12 +47,11 @@ export abstract class Optimizer {
         if (!g) continue;
         const count = (this.steps.get(name) ?? 0) + 1;
         this.steps.set(name, count);
-        tf.tidy(() => this.update(name, p.variable, g, groupLr, group.weightDecay, count, scale));
+        tf.tidy(() => this.update(name, p.variable, scale ? tf.mul(g, scale) : g, groupLr, group.weightDecay, count));
       }
     }
   }
 
-  /** One parameter's update; `scale` (or null for 1) multiplies `grad`. */
   protected abstract update(
     name: string,
     param: tf.Variable,
@@ -61,7 +59,6 @@ export abstract class Optimizer {
     lr: number,
     weightDecay: number,
     step: number,
-    scale: tf.Scalar | null,
   ): void;
 
   /** The slot `<name>.<slot>`, created as zeros on first use. */

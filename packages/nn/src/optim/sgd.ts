@@ -33,11 +33,8 @@ export class SGD extends Optimizer {
     lr: number,
     weightDecay: number,
     step: number,
-    scale: tf.Scalar | null,
   ): void {
-    // The weight decay is added after scaling (torch clips the gradient before the step adds wd·p).
-    const scaled = scale === null ? grad : tf.mul(grad, scale);
-    let d = weightDecay !== 0 ? tf.add(scaled, tf.mul(param, weightDecay)) : scaled;
+    let d = weightDecay !== 0 ? tf.add(grad, tf.mul(param, weightDecay)) : grad;
     if (this.momentum !== 0) {
       const buf = this.slot(name, 'momentum_buffer', param);
       const next = step === 1 ? d : tf.add(tf.mul(buf, this.momentum), tf.mul(d, 1 - this.dampening));
