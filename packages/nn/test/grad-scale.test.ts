@@ -86,7 +86,12 @@ describe('quotientOfSum: fl32(a / (b + c)) with float32 operations on the device
       // Norms across 8 decades, including values near the clip thresholds.
       const norms = Float32Array.from({ length: 4000 }, (_, i) => (i % 4 === 0 ? 10 : 1) * 10 ** rng.uniform(-3, 5));
       const b = tf.tensor1d(norms);
-      for (const [a, c] of [[10, 1e-6], [0.1, 1e-6], [35, 1e-6], [1, 1e-3]] as const) {
+      for (const [a, c] of [
+        [10, 1e-6],
+        [0.1, 1e-6],
+        [35, 1e-6],
+        [1, 1e-3],
+      ] as const) {
         const q = quotientOfSum(a, b as unknown as tf.Scalar, c);
         const got = q.dataSync();
         const mismatches = Array.from(norms).filter((n, i) => got[i] !== Math.fround(a / (n + c))).length;
