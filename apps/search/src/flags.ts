@@ -244,9 +244,7 @@ function searchFlags({ args, options }: Extract<Parsed, { command: 'search' }>):
   if (flags.proxyInit !== undefined && flags.proxyPretrainEpochs !== undefined && flags.proxyPretrainEpochs > 0) {
     throw new UserError('--proxy-init gives the warm start; drop --proxy-pretrain-epochs (or set it to 0)');
   }
-  if (flags.resume !== undefined && flags.out !== undefined) {
-    throw new UserError('--resume continues the search in its own folder; drop --out');
-  }
+  // `--resume <dir>` with the original `--out` is accepted; searchCommand checks that they agree.
   return flags;
 }
 

@@ -2,7 +2,7 @@
  * The proxy task (`job.task` of every proxy job, stored in state.json as `task`): its schema,
  * type and parser. Plain JSON, so a worker on another machine can run the job.
  */
-import { UserError } from '@apdet/io';
+import { schemaErrorLine, UserError } from '@apdet/io';
 import { z } from 'zod';
 
 /** `expected <what>, got <value>` for every issue of a field. */
@@ -75,9 +75,5 @@ export type ProxyTaskSettings = z.output<typeof PROXY_TASK_SCHEMA>;
 export function parseProxyTask(json: unknown, source: string, field?: string): ProxyTaskSettings {
   const result = PROXY_TASK_SCHEMA.safeParse(json);
   if (result.success) return result.data;
-  const issue = result.error.issues[0];
-  const where = [...(field === undefined ? [] : [field]), ...issue.path.map(String)].join('.');
-  throw new UserError(where === '' ? `${source}: ${issue.message}` : `${source}: ${where}: ${issue.message}`, {
-    cause: result.error,
-  });
+  throw new UserError(schemaErrorLine(result.error.issues[0], source, field), { cause: result.error });
 }

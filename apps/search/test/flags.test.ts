@@ -101,7 +101,6 @@ describe('parseCommandLine', () => {
       /--workers applies to --runner local/,
     ],
     [['retinanet', '--backend', 'webgpu'], /--backend must be tensorflow, wasm or cpu, got 'webgpu'/],
-    [['retinanet', '--resume', 'a', '--out', 'b'], /--resume continues the search in its own folder; drop --out/],
     [['worker'], /apdet-search worker needs --redis <url>/],
     [['worker', '--redis', 'redis://h', '--concurrency', '0'], /--concurrency must be an integer >= 1, got '0'/],
     [['worker', '--redis', 'redis://h', 'x'], /takes no arguments, got 'x'/],

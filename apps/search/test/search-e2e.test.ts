@@ -82,6 +82,12 @@ describe('apdet-search end to end (local runner)', () => {
     );
     expect(again.lines.join('')).toMatch(/already complete/);
     expect(resumed.history[0].samples).toEqual(samples);
+    // Resume as users type it: the original command with --resume added, and a flag that disagrees.
+    const typed = await searchCommand({ ...flags, resume: out }, collectingIo());
+    expect(typed.history[0].samples).toEqual(samples);
+    await expect(searchCommand({ ...flags, resume: out, proxyEpochs: 5 }, collectingIo())).rejects.toThrow(
+      /--proxy-epochs disagrees with the search \(it has 1\)/,
+    );
     // Two worker processes start tsx and the wasm backend: slow on a loaded 2-core machine.
   }, 300_000);
 });

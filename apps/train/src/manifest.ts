@@ -10,7 +10,7 @@ import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
 import * as tf from '@tensorflow/tfjs';
 import { z } from 'zod';
-import { readJsonFile, UserError } from '@apdet/io';
+import { readJsonFile, schemaErrorLine, UserError } from '@apdet/io';
 import type { BackendDescription } from '@apdet/backend';
 import type { DetectionLoss } from '@apdet/losses';
 import type { Detector } from '@apdet/detector';
@@ -140,10 +140,7 @@ export async function readManifest(runDir: string): Promise<Manifest> {
   }
   const parsed = MANIFEST_SCHEMA.safeParse(json);
   if (!parsed.success) {
-    const issue = parsed.error.issues[0];
-    throw new UserError(
-      `${file}: not an apdet-train manifest (${FORMAT}): ${issue.path.join('.') || 'top level'}: ${issue.message}`,
-    );
+    throw new UserError(schemaErrorLine(parsed.error.issues[0], `${file}: not an apdet-train manifest (${FORMAT})`));
   }
   const spec = detectorSpec(parsed.data.settings.detector);
   const config = spec.resolveConfig(parsed.data.settings.config as never, {}, `${file}: settings.config`);

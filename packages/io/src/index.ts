@@ -14,3 +14,4 @@ export {
   type CommandOutput,
   type ParseOutcome,
 } from './command-line.js';
+export { issuePath, schemaErrorLine, type SchemaIssue } from './schema-issue.js';

@@ -1,6 +1,6 @@
 import { existsSync } from 'node:fs';
 import path from 'node:path';
-import { UserError, atomicWriteJson, readJsonFile } from '@apdet/io';
+import { UserError, atomicWriteJson, readJsonFile, schemaErrorLine } from '@apdet/io';
 import type { z } from 'zod';
 import {
   SEARCH_STATE_SCHEMA,
@@ -57,11 +57,7 @@ export async function loadSearchState(dir: string): Promise<SearchState> {
   }
   const result = SEARCH_STATE_SCHEMA.safeParse(json, { error: issueText });
   if (result.success) return result.data;
-  const issue = result.error.issues[0];
-  const where = issue.path.map((key) => (typeof key === 'number' ? `[${key}]` : `.${String(key)}`)).join('');
-  throw new UserError(`${file}: ${where.replace(/^\./, '') || 'the top level'}: ${issue.message}`, {
-    cause: result.error,
-  });
+  throw new UserError(schemaErrorLine(result.error.issues[0], file), { cause: result.error });
 }
 
 /** "expected …, got …" for the issues of the state schema (zod's own text for other kinds). */

@@ -2,7 +2,7 @@
  * Zod errors as the one-line user errors of apdet: `<source>: <path.to.field>: <problem>`, the
  * format every config and file reader used before the schemas moved to zod.
  */
-import { UserError } from '@apdet/io';
+import { issuePath, schemaErrorLine, UserError } from '@apdet/io';
 import { z } from 'zod';
 import { describeValue } from './describe-value.js';
 
@@ -59,11 +59,7 @@ export function schemaIssueText(issue: z.core.$ZodRawIssue): string | undefined 
  * formatSchemaError(error, 'my.json'); // "my.json: train.lr: expected a number > 0, got -1"
  */
 export function formatSchemaError(error: z.ZodError, source: string): string {
-  const issue = error.issues[0];
-  if (issue === undefined) return `${source}: invalid value`;
-  const where = formatPath(issue.path);
-  const problem = issue.message.replace(/\s*\n\s*/g, ' ');
-  return where === '' ? `${source}: ${problem}` : `${source}: ${where}: ${problem}`;
+  return schemaErrorLine(error.issues[0], source);
 }
 
 /**
@@ -81,12 +77,7 @@ export function parseWithSchema<S extends z.ZodType>(schema: S, value: unknown, 
 
 /** `a.b[2].c` from a zod path. */
 export function formatPath(path: readonly PropertyKey[]): string {
-  let out = '';
-  for (const key of path) {
-    if (typeof key === 'number') out += `[${key}]`;
-    else out += out === '' ? String(key) : `.${String(key)}`;
-  }
-  return out;
+  return issuePath(path);
 }
 
 function typeWords(expected: string): string {
