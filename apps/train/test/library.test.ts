@@ -36,7 +36,7 @@ describe('library use', () => {
       { settings, runDir, resumeFrom: null },
       {
         io: SILENT_IO,
-        hooks: { afterStep: (s) => void steps.push(s), afterEval: (e) => void evals.push(e.stats[0]!) },
+        hooks: { afterStep: (s) => void steps.push(s), afterEval: (e) => void evals.push(e.stats[0]) },
       },
     );
     expect(steps.map((s) => s.iter)).toEqual([1, 2, 3, 4]);
