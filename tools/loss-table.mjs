@@ -17,24 +17,27 @@
 import { execFileSync, spawn } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { parseArgs } from 'node:util';
+import { Command } from 'commander';
 import { register } from 'tsx/esm/api';
 
-// The detectors and losses come from the registries (TypeScript sources, loaded through tsx).
+// The detectors and losses come from the registries, the command line from the CLI library of
+// every apdet app (commander through @apdet/io); TypeScript sources are loaded through tsx.
 register();
 const { describeDetectors, detectorNames } = await import('@apdet/train');
 const { describeLosses, LOSS_NAMES } = await import('@apdet/losses');
+const { helpText, integerOption, parseCommandLine } = await import('@apdet/io');
 
-const USAGE = [
-  'usage: pnpm loss-table [--detector retinanet] [--losses a,b,...] [--seeds 0[,1,...]] [--loss-params file]',
-  '                       [--parallel 2] [--out runs/loss-table]',
-  '',
-  'detectors:',
-  describeDetectors(),
-  '',
-  'losses (default: all):',
-  describeLosses(),
-].join('\n');
+const program = new Command('loss-table')
+  .description('Train a registry detector once per --loss (and seed) and write the per-loss results table.')
+  .option('--detector <name>', 'registry detector', 'retinanet')
+  .option('--losses <a,b,...>', 'registry losses (default: all)')
+  .option('--seeds <0[,1,...]>', 'training seeds; cells become mean ± std')
+  .option('--seed <n>', 'one training seed (same as --seeds n)')
+  .option('--loss-params <file>', '--loss-params for every run (e.g. a search result)')
+  .option('--parallel <n>', 'runs at a time, one wasm thread each', integerOption('--parallel', 1), 2)
+  .option('--out <dir>', 'output folder', 'runs/loss-table')
+  .helpOption('-h, --help', 'show this help')
+  .addHelpText('after', `\ndetectors:\n${describeDetectors()}\n\nlosses:\n${describeLosses()}`);
 const root = path.resolve(import.meta.dirname, '..');
 
 function fail(message) {
@@ -42,38 +45,22 @@ function fail(message) {
   process.exit(1);
 }
 
-function parseCommandLine() {
-  try {
-    return parseArgs({
-      options: {
-        detector: { type: 'string', default: 'retinanet' },
-        losses: { type: 'string' },
-        parallel: { type: 'string', default: '2' },
-        seeds: { type: 'string' },
-        seed: { type: 'string' },
-        'loss-params': { type: 'string' },
-        out: { type: 'string', default: 'runs/loss-table' },
-        help: { type: 'boolean', short: 'h' },
-      },
-    }).values;
-  } catch (error) {
-    return fail(`${error.message}\n${USAGE}`);
+try {
+  if (parseCommandLine(program, process.argv.slice(2), 'pnpm loss-table').help) {
+    process.stdout.write(helpText(program));
+    process.exit(0);
   }
+} catch (error) {
+  fail(error.message);
 }
-
-const values = parseCommandLine();
-if (values.help) {
-  console.log(USAGE);
-  process.exit(0);
-}
+const values = { ...program.opts(), 'loss-params': program.opts().lossParams };
 const detector = values.detector;
 if (!detectorNames().includes(detector))
   fail(`unknown --detector '${detector}'; available: ${detectorNames().join(', ')}`);
 const losses = values.losses ? values.losses.split(',').filter(Boolean) : [...LOSS_NAMES];
 for (const loss of losses)
   if (!LOSS_NAMES.includes(loss)) fail(`unknown loss '${loss}'; valid names: ${LOSS_NAMES.join(', ')}`);
-const parallel = Number(values.parallel);
-if (!Number.isInteger(parallel) || parallel < 1) fail(`--parallel must be an integer >= 1, got '${values.parallel}'`);
+const parallel = values.parallel;
 if (values.seed !== undefined && values.seeds !== undefined) fail('give --seeds or --seed, not both');
 const seeds = (values.seeds ?? values.seed ?? '0').split(',').map((text) => {
   const n = Number(text);

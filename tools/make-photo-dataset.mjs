@@ -26,8 +26,14 @@ import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, w
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { parseArgs } from 'node:util';
+import { Command } from 'commander';
+import { register } from 'tsx/esm/api';
 import { findBars, findCandies, findCoins } from './photo-segmentation.mjs';
+
+// The project's one PRNG and CLI helpers are TypeScript sources: loaded through tsx.
+register();
+const { Rng } = await import('@apdet/rng');
+const { helpText, integerOption, parseCommandLine } = await import('@apdet/io');
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const sharp = createRequire(path.join(ROOT, 'packages/data/package.json'))('sharp');
@@ -69,27 +75,31 @@ const LICENSES = [
 const PACKAGES = [...new Set(PHOTOS.map((p) => p.pkg))];
 const VAL_FRACTION = 0.3;
 
-const { values: args } = parseArgs({
-  options: {
-    out: { type: 'string', default: 'data/photos' },
-    seed: { type: 'string', default: '0' },
-    'train-per-photo': { type: 'string', default: '20' },
-    'val-per-photo': { type: 'string', default: '6' },
-    cache: { type: 'string', default: 'data/.photo-sources' },
-    install: { type: 'boolean', default: false },
-    fetch: { type: 'boolean', default: false },
-    force: { type: 'boolean', default: false },
-    help: { type: 'boolean', short: 'h', default: false },
-  },
-});
-if (args.help) {
-  process.stdout.write(
-    readFileSync(fileURLToPath(import.meta.url), 'utf8')
-      .split('\nimport ')[0]
-      .replace(/^#.*\n/, '') + '\n',
-  );
-  process.exit(0);
+const program = new Command('make-photo-dataset')
+  .description('A small COCO dataset of real photographs from Debian packages (see tools/README.md).')
+  .option('--out <dir>', 'output dataset folder', 'data/photos')
+  .option('--seed <n>', 'crop seed', integerOption('--seed', 0), 0)
+  .option('--train-per-photo <n>', 'random train crops per photo', integerOption('--train-per-photo', 0), 20)
+  .option('--val-per-photo <n>', 'random val crops per photo', integerOption('--val-per-photo', 0), 6)
+  .option('--cache <dir>', 'where --fetch unpacks the packages', 'data/.photo-sources')
+  .option('--install', 'apt-get install the source packages (root)', false)
+  .option('--fetch', 'apt-get download the source packages into --cache (no root)', false)
+  .option('--force', 'replace a non-empty --out', false)
+  .helpOption('-h, --help', 'show this help');
+try {
+  if (parseCommandLine(program, process.argv.slice(2), 'node tools/make-photo-dataset.mjs').help) {
+    process.stdout.write(helpText(program));
+    process.exit(0);
+  }
+} catch (error) {
+  fail(error.message);
 }
+const opts = program.opts();
+const args = {
+  ...opts,
+  'train-per-photo': opts.trainPerPhoto,
+  'val-per-photo': opts.valPerPhoto,
+};
 
 const sources = resolveSources();
 const out = path.resolve(args.out);
@@ -111,7 +121,7 @@ for (const [p, photo] of PHOTOS.entries()) {
   if (objects.length !== photo.expected) fail(`${file}: found ${objects.length} objects, expected ${photo.expected}`);
   const { train, val } = splitRegions(objects, info.width, info.height);
   const rgb = { data, width: info.width, height: info.height };
-  const rng = random(Number(args.seed), p);
+  const rng = Rng.from(Number(args.seed), p);
   const perSplit = { train: Number(args['train-per-photo']), val: Number(args['val-per-photo']) };
   for (const [split, region] of [
     ['train', train],
@@ -315,18 +325,6 @@ function newCoco(split) {
 }
 
 /** xorshift32 seeded from (seed, stream) through a multiplicative hash; `int(lo, hi)` is in [lo, hi). */
-function random(seed, stream) {
-  let s = (Math.imul(seed + 1, 0x9e3779b1) ^ Math.imul(stream + 1, 0x85ebca6b)) >>> 0 || 1;
-  const next = () => {
-    s ^= s << 13;
-    s ^= s >>> 17;
-    s ^= s << 5;
-    return (s >>> 0) / 4294967296;
-  };
-  for (let i = 0; i < 8; i++) next();
-  return { int: (lo, hi) => lo + Math.floor((hi - lo) * next()) };
-}
-
 function sha256(bytes) {
   return createHash('sha256').update(bytes).digest('hex');
 }
