@@ -1,5 +1,5 @@
 /**
- * The proxy training's failure rule (paper-spec §7.5, `train_iters` in the official search):
+ * The proxy training's failure rule (docs/spec/paper-spec.md §7.5, `train_iters` in the official search):
  * a cumulative counter, never reset, counts the steps whose loss is NaN or within 1e-6 of 1.0
  * (the value the Parameterized AP loss collapses to, e.g. when I1 ≡ I3); once it exceeds 50
  * the training stops and the sample's reward is 0.
@@ -28,6 +28,6 @@ export class CollapseCounter {
   }
 
   describe(): string {
-    return `the loss was NaN or 1 ± ${COLLAPSE_TOLERANCE} at ${this.count} steps (more than ${this.limit}: collapsed, paper-spec §7.5)`;
+    return `the loss was NaN or 1 ± ${COLLAPSE_TOLERANCE} at ${this.count} steps (more than ${this.limit}: collapsed, docs/spec/paper-spec.md §7.5)`;
   }
 }

@@ -26,7 +26,7 @@ const BACKENDS: readonly BackendFlag[] = ['tensorflow', 'wasm', 'cpu'];
 
 export const DEFAULT_ROUNDS = 8;
 export const DEFAULT_SAMPLES = 8;
-/** The official search's seed (spec §7.2). */
+/** The official search's seed (docs/spec/paper-spec.md §7.2). */
 export const DEFAULT_SEARCH_SEED = 42;
 
 /** A parsed `apdet-search <detector>` command line; absent flags are undefined. */

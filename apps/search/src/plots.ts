@@ -22,7 +22,7 @@ export interface RoundRewards {
 export interface PolicySnapshot {
   /** Shown in the legend, e.g. `start (round 0)`. */
   label: string;
-  /** The policy mean μ (θ layout of spec §4.3: 8 numbers per function, then the grad scale). */
+  /** The policy mean μ (θ layout of docs/spec/paper-spec.md §4.3: 8 numbers per function, then the grad scale). */
   mu: readonly number[];
 }
 

@@ -1,5 +1,5 @@
 /**
- * The proxy split (paper-spec §8): the detector's training set split by image, seeded, into
+ * The proxy split (docs/spec/paper-spec.md §8): the detector's training set split by image, seeded, into
  * proxy-train and a held-out proxy-val the reward is measured on. The search never looks at
  * the real val set. The split is a dataset folder in apdet-train's layout
  * (instances_train.json = proxy-train, instances_val.json = proxy-val, train/ and val/ both

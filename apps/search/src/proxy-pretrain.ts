@@ -1,6 +1,6 @@
 /**
  * The proxy warm start. The official proxy trainings start from an ImageNet-pretrained
- * backbone (paper-spec §8); trained from scratch for a minute, our proxies score AP ≈ 0 with
+ * backbone (docs/spec/paper-spec.md §8); trained from scratch for a minute, our proxies score AP ≈ 0 with
  * any loss, so the reward carries no signal. The equivalent here: before round 1 the search
  * trains the detector once with a baseline loss on proxy-train (never proxy-val), and every
  * proxy training starts its backbone and FPN from that checkpoint (`apdet-train --init`; the

@@ -6,7 +6,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { UserError } from '@apdet/io';
+import { flagName, UserError } from '@apdet/io';
 import {
   createBullmqRunner,
   createLocalRunner,
@@ -218,10 +218,6 @@ function muSeries(state: SearchState): { round: number; mu: number[] }[] {
   const first = state.history[0];
   if (first === undefined) return [];
   return [{ round: 0, mu: first.muBefore }, ...state.history.map((r) => ({ round: r.round + 1, mu: r.muAfter }))];
-}
-
-function flagName(key: string): string {
-  return `--${key.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`;
 }
 
 function plural(n: number, word: string): string {

@@ -1,5 +1,5 @@
 /**
- * Pure parts: the failure rule's counter (spec §7.5) and the plot specs' data (reward summary
+ * Pure parts: the failure rule's counter (docs/spec/paper-spec.md §7.5) and the plot specs' data (reward summary
  * per round, function curves from μ, start/middle/end snapshots).
  */
 import { describe, expect, it } from 'vitest';

@@ -1,7 +1,7 @@
 /**
  * The proxy task on a tiny generated dataset: a real (3-step) training with the search's
  * starting loss returns a reward in [0, 1] and removes its temporary run folder; a loss that
- * is exactly 1 at every step (I1 ≡ I3 ≡ 0 on [0, 0.999]) trips the failure rule of spec §7.5.
+ * is exactly 1 at every step (I1 ≡ I3 ≡ 0 on [0, 0.999]) trips the failure rule of docs/spec/paper-spec.md §7.5.
  */
 import { existsSync } from 'node:fs';
 import { mkdir, readdir, readFile, rm } from 'node:fs/promises';

@@ -6,7 +6,7 @@
  */
 import { isDeepStrictEqual } from 'node:util';
 import path from 'node:path';
-import { UserError } from '@apdet/io';
+import { flagName, UserError } from '@apdet/io';
 import type { TrainFlags } from './flags.js';
 import { settingsFromFlags, type RunSettings } from './settings.js';
 
@@ -34,7 +34,6 @@ export const RUN_DEFINING_FLAGS = [
 
 type DefiningFlag = (typeof RUN_DEFINING_FLAGS)[number];
 
-const flagName = (key: string): string => `--${key.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`;
 const samePath = (a: string | null, b: string | null): boolean =>
   a !== null && b !== null && path.resolve(a) === path.resolve(b);
 

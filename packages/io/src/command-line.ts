@@ -148,3 +148,13 @@ export function nonEmptyOption(flag: string, what = 'a value'): (text: string) =
 export function orList(items: readonly string[]): string {
   return items.length <= 1 ? (items[0] ?? '') : `${items.slice(0, -1).join(', ')} or ${items.at(-1)}`;
 }
+
+/**
+ * The command-line spelling of an option key, for messages: `proxyEpochs` → `--proxy-epochs`.
+ *
+ * @example
+ * flagName('lossParams'); // "--loss-params"
+ */
+export function flagName(key: string): string {
+  return `--${key.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`;
+}

@@ -10,6 +10,7 @@ export {
   choiceOption,
   nonEmptyOption,
   orList,
+  flagName,
   type CommandLike,
   type CommandOutput,
   type ParseOutcome,

@@ -2,7 +2,7 @@
  * Loss wiring: RetinaNet outputs + batch targets → the loss registry's DetectionLossInputs for
  * head kind 'retina'. The detector never branches on the loss: it supplies what the entry's
  * `needs('retina')` declares (decoded boxes and/or raw regression), and the entry does the rest
- * (for `param-ap`: GradScale on the boxes, u = (GIoU+1)/2, the ranking loss; spec §9.1).
+ * (for `param-ap`: GradScale on the boxes, u = (GIoU+1)/2, the ranking loss; docs/spec/paper-spec.md §9.1).
  */
 import * as tf from '@tensorflow/tfjs';
 import { decodeDeltasTensor, decodeUnitAnchor } from '@apdet/ops';
@@ -11,7 +11,7 @@ import type { RetinaNetOutput } from './model/retinanet.js';
 import type { BatchTargets } from './targets.js';
 
 /**
- * Decodes deltas `[N, 4]` relative to a unit anchor centred at 0 (spec §9.1). With the PAP
+ * Decodes deltas `[N, 4]` relative to a unit anchor centred at 0 (docs/spec/paper-spec.md §9.1). With the PAP
  * stds [0.1, 0.1, 0.2, 0.2] this is @apdet/ops's `decodeUnitAnchor` (the official code's
  * hard-coded decoding); with other stds it decodes with those stds, so predictions and targets
  * are always decoded with the coder that encoded the targets. IoU/GIoU are invariant to

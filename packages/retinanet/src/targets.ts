@@ -1,7 +1,7 @@
 /**
  * RetinaNet training targets on typed arrays (per image, then concatenated over the batch),
  * via @apdet/ops's MaxIoU assigner with a PseudoSampler (every positive and negative is used,
- * as RetinaNet with a focal/AP loss does; spec §9.1).
+ * as RetinaNet with a focal/AP loss does; docs/spec/paper-spec.md §9.1).
  */
 import { AnchorGenerator, assignMaxIou, encodeDeltas, type FeatureSize } from '@apdet/ops';
 import type { ImageAnnotations } from '@apdet/detector';
@@ -123,7 +123,7 @@ export function batchTargets(
 
 /**
  * Per-(anchor, class) targets in {−1, 0, 1} (`[T·C]`, row-major) from the labels: 1 in the GT
- * class column of a positive, 0 elsewhere, −1 in EVERY column of an ignored anchor (spec §9.1).
+ * class column of a positive, 0 elsewhere, −1 in EVERY column of an ignored anchor (docs/spec/paper-spec.md §9.1).
  * The loss registry derives the same matrix from the labels itself; this is for inspection and tests.
  */
 export function classTargets(labels: Int32Array, numClasses: number): Int8Array {

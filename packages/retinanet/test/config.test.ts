@@ -20,7 +20,7 @@ describe('RetinaNet configs', () => {
       expect(resolveConfig(getConfig(name), undefined, name)).toEqual(cfg);
   });
 
-  it('the paper config has the spec §9.1/§10 settings', () => {
+  it('the paper config has the docs/spec/paper-spec.md §9.1/§10 settings', () => {
     const c = getConfig('retinanet-r50-fpn-512');
     expect(c.anchors.ratios.length * c.anchors.scalesPerOctave).toBe(6);
     expect(c.anchors.strides).toEqual([8, 16, 32, 64, 128]);
@@ -44,7 +44,7 @@ describe('RetinaNet configs', () => {
     expect(c.train.lrSteps).toEqual([60, 80]);
     expect(c.train.trainPipeline).toBe('paper-train');
     const gen = new AnchorGenerator({ ...c.anchors });
-    expect(gen.gridAnchors(gen.featureSizes(512, 512)).anchors.length / 4).toBe(32736); // spec §9.1: 5456 locations × 6
+    expect(gen.gridAnchors(gen.featureSizes(512, 512)).anchors.length / 4).toBe(32736); // docs/spec/paper-spec.md §9.1: 5456 locations × 6
     expect([c.assigner.posIouThr, c.assigner.negIouThr, c.assigner.minPosIou]).toEqual([0.5, 0.4, 0]);
   });
 

@@ -125,7 +125,7 @@ describe('RetinaNet loss wiring', () => {
     }
     const after = evalLoss(model, lossName, batch);
     expect(after).toBeLessThan(before * 0.97);
-    if (lossName.startsWith('param-ap')) expect(new Set(parts)).toEqual(new Set(['retina/pap'])); // the only loss term (spec §9.1)
+    if (lossName.startsWith('param-ap')) expect(new Set(parts)).toEqual(new Set(['retina/pap'])); // the only loss term (docs/spec/paper-spec.md §9.1)
     tf.dispose(batch.images);
     sgd.dispose();
     model.dispose();

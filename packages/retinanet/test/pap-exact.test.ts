@@ -62,7 +62,7 @@ function scene(): { targets: BatchTargets; logits: Float32Array; deltas: Float32
   };
 }
 
-describe('param-ap through the RetinaNet wiring (spec §9.1)', () => {
+describe('param-ap through the RetinaNet wiring (docs/spec/paper-spec.md §9.1)', () => {
   it('equals the hand-assembled Parameterized AP loss', () => {
     const { targets, logits, deltas, t } = scene();
     expect(targets.numPositives).toBeGreaterThan(2);

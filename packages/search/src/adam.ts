@@ -21,7 +21,7 @@ export function createAdamState(size: number): AdamState {
  * m ← β1 m + (1 − β1) g; v ← β2 v + (1 − β2) g²; t ← t + 1;
  * p ← p − (lr / (1 − β1^t)) · m / (√v / √(1 − β2^t) + ε).
  * Mutates `state`; returns the new parameters. With lr = 0 the parameters stay put but the
- * moments and the step count still advance (the first PPO step, spec §7.3).
+ * moments and the step count still advance (the first PPO step, docs/spec/paper-spec.md §7.3).
  */
 export function adamStep(
   params: readonly number[],

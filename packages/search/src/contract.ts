@@ -19,7 +19,7 @@ export interface ProxyJob {
   key: string;
   round: number;
   sample: number;
-  /** The sampled policy vector, each entry in [0, 1] (spec §4.2, §5). */
+  /** The sampled policy vector, each entry in [0, 1] (docs/spec/paper-spec.md §4.2, §5). */
   theta: number[];
   /** The training seed of this proxy run (deterministic from the search seed, round and sample). */
   seed: number;
@@ -37,7 +37,7 @@ export interface ProxyProgress {
   message?: string;
 }
 
-/** The result of one proxy training. A failed training (spec §7.5) has reward 0 and `failed` true. */
+/** The result of one proxy training. A failed training (docs/spec/paper-spec.md §7.5) has reward 0 and `failed` true. */
 export interface ProxyOutcome {
   key: string;
   /** COCO AP on the proxy's held-out split, in [0, 1]; 0 when failed. */

@@ -9,7 +9,7 @@ export const SEARCHED_LOSS = 'param-ap';
 export interface PapHeadParams {
   /** Rows [H2, I2, I3, I1, H1], x/y interleaved, with the (0,0) and (1,1) end points. */
   ctrlPoints: number[][];
-  /** GradScale w = 10^(2θ − 1) on the box branch (spec §5), applied for real in the proxy trainings. */
+  /** GradScale w = 10^(2θ − 1) on the box branch (docs/spec/paper-spec.md §5), applied for real in the proxy trainings. */
   gradScale: number;
 }
 
@@ -26,7 +26,7 @@ export interface PapLossParams {
 }
 
 /**
- * θ → control points and gradient scales (spec §4.2 `convert_theta_coordinate`, §5
+ * θ → control points and gradient scales (docs/spec/paper-spec.md §4.2 `convert_theta_coordinate`, §5
  * `w = 10^(2θ − 1)`), as a `--loss-params` object accepted by `--loss param-ap`.
  *
  * @example

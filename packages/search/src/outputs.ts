@@ -57,7 +57,7 @@ export function finalParams(state: SearchState): PapLossParams {
     seed: state.settings.seed,
     completed: state.completed,
     lastRoundMeanReward: last?.rewards.mean ?? null,
-    note: 'policy location μ after the last finished round (spec §7.2: the final mean, not the best sample)',
+    note: 'policy location μ after the last finished round (docs/spec/paper-spec.md §7.2: the final mean, not the best sample)',
     updatedAt: state.updatedAt,
   });
 }

@@ -1,7 +1,7 @@
 import { adamStep, createAdamState, type AdamSettings } from './adam.js';
 import { logProbAndGradLogit, sigmoid, truncatedNormalLogProb } from './truncated-normal.js';
 
-/** Settings of the PPO-style policy update (spec §7.3; official `argmax` and `cfg_search_*.py`). */
+/** Settings of the PPO-style policy update (docs/spec/paper-spec.md §7.3; official `argmax` and `cfg_search_*.py`). */
 export interface PpoSettings {
   /** Inner Adam steps per round (`update_per_sample`). */
   steps: number;
@@ -28,7 +28,7 @@ export const DEFAULT_PPO: Readonly<PpoSettings> = {
 };
 
 /**
- * The LambdaLR multiplier at inner step `it` (spec §7.3, O21): it/W for it ≤ W, then
+ * The LambdaLR multiplier at inner step `it` (docs/spec/paper-spec.md §7.3, O21): it/W for it ≤ W, then
  * 1 − (it − W)/(steps − W). LambdaLR applies λ(0) = 0 at construction, so the first step is a
  * no-op on mu_x (Adam's moments still take its gradient); λ(99) = 1/70 with the defaults.
  */
@@ -50,7 +50,7 @@ export interface PpoBatch {
   sigmaNew: readonly number[];
 }
 
-/** Advantages A = R − mean(R) (no division by the std, spec §7.2). */
+/** Advantages A = R − mean(R) (no division by the std, docs/spec/paper-spec.md §7.2). */
 export function advantages(rewards: readonly number[]): number[] {
   const mean = rewards.reduce((s, r) => s + r, 0) / rewards.length;
   return rewards.map((r) => r - mean);
@@ -79,7 +79,7 @@ export interface PpoObjective {
 }
 
 /**
- * The PPO surrogate of spec §7.3 at mu_x, with its analytic gradient:
+ * The PPO surrogate of docs/spec/paper-spec.md §7.3 at mu_x, with its analytic gradient:
  * Δ[n][d] = log p(θ[n][d] | sigmoid(mu_x), σ_new) − logp_old[n][d];
  * r_n = exp(Σ_d Δ), r_c,n = exp(Σ_d clamp(Δ, log(1−ε), log(1+ε))) (clipping per dimension, in
  * log space, THEN summed: r_c ∈ [0.9^D, 1.1^D]); J = mean_n min(r_n A_n, r_c,n A_n).
@@ -149,7 +149,7 @@ export interface PpoUpdateResult {
 }
 
 /**
- * One round's policy update (spec §7.3): a fresh Adam on mu_x, `steps` inner steps minimising
+ * One round's policy update (docs/spec/paper-spec.md §7.3): a fresh Adam on mu_x, `steps` inner steps minimising
  * −J with the LambdaLR schedule (restarted every round, as the official code builds a new
  * optimizer and scheduler in each `argmax` call). σ is not learned; the ratios compare the new
  * policy at σ_new with the old at σ_old, so r ≠ 1 at the first step even though mu_x is unchanged.

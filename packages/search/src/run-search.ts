@@ -25,7 +25,7 @@ import {
 } from './state.js';
 import { logit, sigmoid } from './truncated-normal.js';
 
-/** Official defaults (spec §7.2): 40 rounds × 8 samples, σ0 = 0.2, seed 42. */
+/** Official defaults (docs/spec/paper-spec.md §7.2): 40 rounds × 8 samples, σ0 = 0.2, seed 42. */
 export const DEFAULT_ROUNDS = 40;
 export const DEFAULT_SAMPLES = 8;
 export const DEFAULT_SEARCH_SEED = 42;
@@ -51,7 +51,7 @@ export interface RunSearchOptions {
   samples?: number;
   seed?: number;
   sigma0?: number;
-  /** μ0 in (0, 1) per dimension; default identity functions and w = 1 (spec §4.2). */
+  /** μ0 in (0, 1) per dimension; default identity functions and w = 1 (docs/spec/paper-spec.md §4.2). */
   muInit?: number[];
   ppo?: Partial<PpoSettings>;
   /** Task settings passed through to every ProxyJob unchanged (detector, data, proxy size...). */
@@ -110,7 +110,7 @@ export function resolveSearchSettings(options: Omit<RunSearchOptions, 'out' | 'r
 }
 
 /**
- * Runs (or resumes) a loss search (spec §7): per round, draws the round's θ and fixes them in
+ * Runs (or resumes) a loss search (docs/spec/paper-spec.md §7): per round, draws the round's θ and fixes them in
  * the state before any job starts, runs the unfinished samples' proxy trainings through the
  * runner, persists every outcome atomically as it arrives, then makes the PPO update and σ step,
  * and rewrites `rounds.jsonl` and `final-params.json`. A search killed at any point and resumed
@@ -294,7 +294,7 @@ async function runRound(
   await options.onRound?.(record, state);
 }
 
-/** The round's update (spec §7.2–7.3): σ step, PPO on mu_x with σ_old → σ_new; moves the state to the next round. */
+/** The round's update (docs/spec/paper-spec.md §7.2–7.3): σ step, PPO on mu_x with σ_old → σ_new; moves the state to the next round. */
 function finishRound(state: SearchState, current: RoundInProgress, wallSeconds: number): RoundRecord {
   const samples = current.outcomes as SampleRecord[];
   const rewards = samples.map((s) => s.reward);

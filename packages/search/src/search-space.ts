@@ -1,7 +1,7 @@
 import { UserError } from '@apdet/io';
 import { PAP_FUNCTION_ORDER, type HeadKind } from '@apdet/losses';
 
-/** A searched function's name: the official order is H2, I2, I3, I1, H1 (spec §4.3). */
+/** A searched function's name: the official order is H2, I2, I3, I1, H1 (docs/spec/paper-spec.md §4.3). */
 export type PapFunctionName = (typeof PAP_FUNCTION_ORDER)[number];
 
 /** One detector head whose loss is searched: its functions and one gradient scale. */
@@ -16,7 +16,7 @@ export interface SearchHead {
 }
 
 /**
- * The θ layout of a search (spec §4.3): `paramsPerFunction` numbers for every function of every
+ * The θ layout of a search (docs/spec/paper-spec.md §4.3): `paramsPerFunction` numbers for every function of every
  * head in head order, then one grad-scale entry per head in head order. RetinaNet: 5 × 8 + 1 =
  * 41; Faster R-CNN: (5 + 5) × 8 + 2 = 82 (RPN functions, RoI functions, RPN scale, RoI scale).
  */
@@ -103,7 +103,7 @@ export function spaceDims(space: SearchSpace): number {
 
 /**
  * μ of one function that makes it the identity (the search starts from `param-ap:linear`,
- * spec §4.2): θ = (1/(k+1), 1/(k+1), 1/k, 1/k, …, 1/2, 1/2) for k interior points. For the
+ * docs/spec/paper-spec.md §4.2): θ = (1/(k+1), 1/(k+1), 1/k, 1/k, …, 1/2, 1/2) for k interior points. For the
  * released 8-number rows the official literal values (…, 0.3333, 0.3333, …) are used.
  */
 export function identityFunctionMu(paramsPerFunction: number): number[] {
@@ -112,7 +112,7 @@ export function identityFunctionMu(paramsPerFunction: number): number[] {
   return Array.from({ length: paramsPerFunction }, (_, i) => 1 / (points + 1 - Math.floor(i / 2)));
 }
 
-/** The initial policy location μ0 (spec §4.2): identity functions and grad scale θ = 0.5 (w = 1). */
+/** The initial policy location μ0 (docs/spec/paper-spec.md §4.2): identity functions and grad scale θ = 0.5 (w = 1). */
 export function initialMu(space: SearchSpace): number[] {
   const layout = spaceLayout(space);
   const mu = new Array<number>(layout.dims);

@@ -1,5 +1,5 @@
 /**
- * Special functions in float64 for the truncated-normal policy (spec §7.1): erf, erfc, the
+ * Special functions in float64 for the truncated-normal policy (docs/spec/paper-spec.md §7.1): erf, erfc, the
  * scaled erfcx, erfinv, the standard normal pdf/cdf and their logs.
  *
  * Two classical expansions, each used where it converges fast and has no cancellation:

@@ -1,7 +1,7 @@
 import { erfinv, normCdf, normLogPdf, normMass, normPdf } from './special.js';
 
 /**
- * The one-dimensional truncated normal on [0, 1] of the search policy (spec §7.1,
+ * The one-dimensional truncated normal on [0, 1] of the search policy (docs/spec/paper-spec.md §7.1,
  * `TruncatedNormal` in the official `tools/search.py`). `mu` is the location of the underlying
  * normal (not the mean of the truncated distribution), `sigma` its scale.
  */
@@ -10,7 +10,7 @@ import { erfinv, normCdf, normLogPdf, normMass, normPdf } from './special.js';
 export const FLOAT32_EPS = 1.1920928955078125e-7;
 
 /**
- * Inverse-CDF sample for a given uniform draw `u` ∈ [0, 1) (spec §7.1):
+ * Inverse-CDF sample for a given uniform draw `u` ∈ [0, 1) (docs/spec/paper-spec.md §7.1):
  * p = Φ(α) + u(Φ(β) − Φ(α)), v = clamp(2p − 1, −1 + ε, 1 − ε), x = μ + √2·erfinv(v)·σ,
  * clamped to [0, 1], with α = −μ/σ and β = (1 − μ)/σ.
  */

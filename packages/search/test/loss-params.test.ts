@@ -18,7 +18,7 @@ import {
 
 const roundTo = (v: number[], digits: number) => v.map((x) => Number(x.toFixed(digits)));
 
-describe('search spaces (spec §4.3)', () => {
+describe('search spaces (docs/spec/paper-spec.md §4.3)', () => {
   it('RetinaNet has 5 × 8 + 1 = 41 dims, Faster R-CNN (5 + 5) × 8 + 2 = 82 with the scales last', () => {
     expect(spaceDims(RETINANET_SPACE)).toBe(41);
     expect(spaceDims(FASTER_RCNN_SPACE)).toBe(82);
@@ -38,7 +38,7 @@ describe('search spaces (spec §4.3)', () => {
   });
 });
 
-describe('θ → --loss-params (spec §4.2 convert, §5 grad scale; O17, O18)', () => {
+describe('θ → --loss-params (docs/spec/paper-spec.md §4.2 convert, §5 grad scale; O17, O18)', () => {
   it('O17: convert(μ0) = [0,0, .2,.2, .4,.4, .59998,.59998, .79999,.79999, 1,1] and w(0.5) = 1', () => {
     const params = thetaToLossParams(RETINANET_SPACE, initialMu(RETINANET_SPACE));
     expect(params.loss).toBe('param-ap');

@@ -7,7 +7,7 @@ import { Rng } from '@apdet/rng';
 
 const ADAM = { beta1: 0.9, beta2: 0.999, eps: 1e-8 };
 
-describe('σ schedule (spec §7.2, O20)', () => {
+describe('σ schedule (docs/spec/paper-spec.md §7.2, O20)', () => {
   it('round t samples with σ0 (T − t)/T; the last update keeps σ_old = σ_new = 0.005', () => {
     let sigma = [0.2, 0.2];
     for (let t = 0; t < 40; t++) {
@@ -37,7 +37,7 @@ describe('advantages', () => {
   });
 });
 
-describe('PPO ratios: per-dimension clipping in log space, then summed (spec §7.3)', () => {
+describe('PPO ratios: per-dimension clipping in log space, then summed (docs/spec/paper-spec.md §7.3)', () => {
   it('hand-computed r and r_c for one sample with two dimensions and σ shrinking 0.2 → 0.1', () => {
     // μ = sigmoid(0) = 0.5 in both dims; θ = (0.5, 0.7); σ_old = 0.2, σ_new = 0.1.
     //   log p_new − log p_old = log(0.2/0.1) − (z_new² − z_old²)/2 − log(Z(−5,5)/Z(−2.5,2.5))
@@ -115,7 +115,7 @@ describe('Adam (torch.optim.Adam semantics)', () => {
   });
 });
 
-describe('PPO update (spec §7.3)', () => {
+describe('PPO update (docs/spec/paper-spec.md §7.3)', () => {
   it('two inner steps by hand: step 0 has lr 0, step 1 moves mu_x by lr/30 · m̂/(√v̂ + ε)', () => {
     // mu_x = 0 (μ = 0.5), σ_old = σ_new = 0.2, θ = (0.5), (0.7), R = (1, 0) ⇒ A = (0.5, −0.5).
     // Δ = 0 ⇒ r = r_c = 1 (a tie; both branches have the same gradient).

@@ -13,7 +13,7 @@ import { Rng } from '@apdet/rng';
 
 const LOG_SQRT_2PI = 0.9189385332046727; // log √(2π)
 
-describe('truncated normal on [0, 1] (spec §7.1)', () => {
+describe('truncated normal on [0, 1] (docs/spec/paper-spec.md §7.1)', () => {
   it('log-density: hand-computed values', () => {
     // x = 0.5, μ = 0.5, σ = 0.2: z = 0, α = −2.5, β = 2.5.
     //   Φ(−2.5) = 0.006209665325776135 ⇒ Z = Φ(2.5) − Φ(−2.5) = 1 − 2·0.006209665325776135 = 0.987580669348447730

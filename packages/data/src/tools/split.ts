@@ -16,7 +16,7 @@ export interface SplitOptions {
  * Splits a COCO file by image, seeded (the same seed and input give the same split): the
  * first round(ratio · N) images of a shuffled order go to `outTrain`, the rest to
  * `outVal`; annotations follow their image; categories and info are copied. For the PAP
- * search's proxy split (spec §8) without the third-party cocosplit tool.
+ * search's proxy split (docs/spec/paper-spec.md §8) without the third-party cocosplit tool.
  */
 export async function splitCoco(options: SplitOptions): Promise<{ train: number; val: number }> {
   if (!(options.ratio > 0 && options.ratio < 1)) throw new UserError(`--ratio must be in (0, 1), got ${options.ratio}`);

@@ -9,7 +9,7 @@ import { compose, type InputSize, type Pipeline, type PipelinePreset, type Pipel
 import { resize } from './resize.js';
 
 /**
- * The paper's training pipeline (spec §10.3, aLRP's "coco500" SSD-style protocol):
+ * The paper's training pipeline (docs/spec/paper-spec.md §10.3, aLRP's "coco500" SSD-style protocol):
  * photometric distortion, expand (mean fill, ratio 1–4), min-IoU random crop, resize to
  * size × size without keeping the ratio, flip 0.5, ImageNet normalisation.
  */
@@ -78,7 +78,7 @@ export const DEFAULT_RESIZE_INPUT_SIZE: InputSize = [512, 512];
 /**
  * Training on a dataset of arbitrary image sizes (`apdet-train --data <coco dir>`): resize
  * keeping the ratio to fit inside `inputSize` = [height, width] (up or down), photometric
- * distortion with the paper pipeline's ranges (spec §10.3: brightness ±32, contrast and
+ * distortion with the paper pipeline's ranges (docs/spec/paper-spec.md §10.3: brightness ±32, contrast and
  * saturation 0.5–1.5, hue ±18°) but without its channel swap, flip 0.5, ImageNet
  * normalisation, pad to a multiple of 32.
  *

@@ -34,7 +34,7 @@ import type {
   LossOutput,
 } from './types.js';
 
-/** The official code decodes positives around a unit anchor with these hard-coded stds (spec §9.1, §9.2). */
+/** The official code decodes positives around a unit anchor with these hard-coded stds (docs/spec/paper-spec.md §9.1, §9.2). */
 export const PAP_BOX_CODER_STDS: BoxCoderStds = [0.1, 0.1, 0.2, 0.2];
 
 export type PapName = 'param-ap' | 'param-ap:linear' | 'param-ap:square' | 'param-ap:sigmoid';
@@ -43,8 +43,8 @@ export type PapName = 'param-ap' | 'param-ap:linear' | 'param-ap:square' | 'para
 export type QualityInput = 'giou' | 'iou';
 
 /**
- * The released searched preset for each head kind (spec §4.4). Deformable DETR has none (no
- * DETR code or search was released, spec §9.3): it uses RetinaNet's, the other dense sigmoid
+ * The released searched preset for each head kind (docs/spec/paper-spec.md §4.4). Deformable DETR has none (no
+ * DETR code or search was released, docs/spec/paper-spec.md §9.3): it uses RetinaNet's, the other dense sigmoid
  * ranking over (query, class) pairs; pass `--loss-params` to use your own.
  */
 export const PAP_PRESET_BY_HEAD: Readonly<Record<HeadKind, PapPreset>> = {
@@ -55,8 +55,8 @@ export const PAP_PRESET_BY_HEAD: Readonly<Record<HeadKind, PapPreset>> = {
 };
 
 /**
- * Classifier bias prior under the PAP loss: 0.01 for the anchor heads and DETR (spec §9.1/9.2:
- * the PAP RPN uses it too), none for the RoI head (`fc_cls` bias 0, spec §9.2).
+ * Classifier bias prior under the PAP loss: 0.01 for the anchor heads and DETR (docs/spec/paper-spec.md §9.1/9.2:
+ * the PAP RPN uses it too), none for the RoI head (`fc_cls` bias 0, docs/spec/paper-spec.md §9.2).
  */
 const PRIOR_BY_HEAD: Readonly<Record<HeadKind, number | null>> = {
   retina: PRIOR_PROBABILITY,
@@ -127,7 +127,7 @@ function formOf(name: PapName): PapForm {
   return name === 'param-ap' ? 'searched' : (name.slice('param-ap:'.length) as PapForm);
 }
 
-/** Builds a Parameterized AP registry entry (spec §9.1–9.3). */
+/** Builds a Parameterized AP registry entry (docs/spec/paper-spec.md §9.1–9.3). */
 export function createPapLoss(name: PapName, params: LossParams = EMPTY_LOSS_PARAMS): DetectionLoss {
   const form = formOf(name);
   const settingsFor = (head: HeadKind): PapHeadSettings => {
@@ -167,7 +167,7 @@ export function createPapLoss(name: PapName, params: LossParams = EMPTY_LOSS_PAR
 }
 
 /**
- * One head's PAP loss (spec §9.1): GradScale on the predicted boxes (identity forward; every
+ * One head's PAP loss (docs/spec/paper-spec.md §9.1): GradScale on the predicted boxes (identity forward; every
  * gradient reaching the box branch is multiplied by w, the same as scaling at the head output
  * since decoding is box-only), u = (GIoU + 1)/2 of each positive with its GT, broadcast to its
  * class column, and the ranking over every (sample, class) pair. Computed densely over all N
@@ -187,7 +187,7 @@ function papLoss(s: PapHeadSettings, inputs: DetectionLossInputs): LossOutput {
       topK: s.topK,
     });
     // Zero-positive batches: keep logits and boxes connected to the result (zero gradient),
-    // as the official heads do with `0·Σcls + 0·Σbbox` (spec §9.1).
+    // as the official heads do with `0·Σcls + 0·Σbbox` (docs/spec/paper-spec.md §9.1).
     const total = tf.addN([pap, tf.mul(tf.sum(logits), 0), tf.mul(tf.sum(pred), 0)]) as tf.Scalar;
     return { total, parts: { pap: tf.add(total, 0) as tf.Scalar } };
   });

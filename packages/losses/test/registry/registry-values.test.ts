@@ -335,7 +335,7 @@ describe('registry entries compute the documented formulas (cpu)', () => {
     expect(classifierBias(getLoss('ce+l1').classifier('roi'))).toBe(0);
   });
 
-  it('box coder stds: PAP 0.1/0.2 on every head (spec §9.1–9.2); baselines 1 on anchor heads, 0.1/0.2 on the RoI head (§10.2, mmdet)', () => {
+  it('box coder stds: PAP 0.1/0.2 on every head (docs/spec/paper-spec.md §9.1–9.2); baselines 1 on anchor heads, 0.1/0.2 on the RoI head (§10.2, mmdet)', () => {
     const pap = [0.1, 0.1, 0.2, 0.2];
     for (const head of ['retina', 'rpn', 'roi'] as const)
       expect(getLoss('param-ap:linear').boxCoderStds(head)).toEqual(pap);

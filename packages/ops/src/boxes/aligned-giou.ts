@@ -1,6 +1,6 @@
 /**
  * Element-wise (aligned) IoU and GIoU of box pairs `(a[k], b[k])`, exactly as the
- * Parameterized AP Loss code computes them (paper-spec §9.4, `mmdet/core/utils/misc.py`):
+ * Parameterized AP Loss code computes them (docs/spec/paper-spec.md §9.4, `mmdet/core/utils/misc.py`):
  *
  *   overlap = max(0, min(x2,x2') − max(x1,x1')) · max(0, min(y2,y2') − max(y1,y1'))
  *   union   = area + area' − overlap + eps

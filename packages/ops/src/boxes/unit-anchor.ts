@@ -1,5 +1,5 @@
 /**
- * Unit-anchor decoding used by the Parameterized AP anchor heads (paper-spec §9.1,
+ * Unit-anchor decoding used by the Parameterized AP anchor heads (docs/spec/paper-spec.md §9.1,
  * `paploss_retina_head.py` lines 256–279). Both predicted and target deltas are decoded
  * relative to a unit anchor centred at 0 (width = height = 1) with the hard-coded stds
  * [0.1, 0.1, 0.2, 0.2] and means 0:

@@ -79,7 +79,7 @@ describe.each(BACKENDS)('tensor IoU/GIoU on %s', (backend) => {
   });
 });
 
-/** Independent scalar float64 reference of paper-spec §9.4. */
+/** Independent scalar float64 reference of docs/spec/paper-spec.md §9.4. */
 function papGiouRef(p: ArrayLike<number>, g: ArrayLike<number>, eps = 1e-7): { iou: number; giou: number } {
   const overlap =
     Math.max(0, Math.min(p[2], g[2]) - Math.max(p[0], g[0])) * Math.max(0, Math.min(p[3], g[3]) - Math.max(p[1], g[1]));

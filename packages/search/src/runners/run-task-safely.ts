@@ -1,7 +1,7 @@
 import type { ProxyJob, ProxyOutcome, ProxyProgress, RunProxyJob } from '../contract.js';
 import { errorMessage } from './task-module.js';
 
-/** A `failed` outcome (reward 0, spec §7.5) for a job, with the reason recorded. */
+/** A `failed` outcome (reward 0, docs/spec/paper-spec.md §7.5) for a job, with the reason recorded. */
 export function failedOutcome(job: Pick<ProxyJob, 'key'>, reason: string, seconds: number): ProxyOutcome {
   return { key: job.key, reward: 0, failed: true, reason, seconds };
 }
@@ -11,7 +11,7 @@ export function failedOutcome(job: Pick<ProxyJob, 'key'>, reason: string, second
  * decided: if `runProxyJob` throws, or returns something that is not a valid outcome for this
  * job, the job ends as a `failed` outcome with the reason. Such failures are not retried: the
  * proxy training is deterministic in (θ, seed), so a retry would fail the same way, and the
- * search's failure rule (spec §7.5) is what should see it.
+ * search's failure rule (docs/spec/paper-spec.md §7.5) is what should see it.
  */
 export async function runTaskSafely(
   runProxyJob: RunProxyJob,
