@@ -57,6 +57,9 @@ export default defineConfig(
     '.device/',
     '.whl/',
     '.gl/',
+    // A template of a project OUTSIDE the workspace: tools/consumer-check.mjs copies it, installs
+    // the packed packages into it and type-checks it there with its own tsconfig.json.
+    'test/consumer/app/',
   ]),
   {
     // `pnpm lint` must fail on any finding: no rule here is a warning, and a stale

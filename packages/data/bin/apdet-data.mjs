@@ -1,6 +1,13 @@
 #!/usr/bin/env node
-// The sources are TypeScript run through tsx's loader, so there is no build step to forget.
-import { register } from 'tsx/esm/api';
+// In the workspace the sources are TypeScript, run through tsx's loader, so there is no build
+// step to forget; the published package has no src/ and runs the built dist/ instead.
+import { existsSync } from 'node:fs';
 
-register();
-await import('../src/cli.ts');
+const source = new URL('../src/cli.ts', import.meta.url);
+if (existsSync(source)) {
+  const { register } = await import('tsx/esm/api');
+  register();
+  await import(source.href);
+} else {
+  await import(new URL('../dist/cli.js', import.meta.url).href);
+}
