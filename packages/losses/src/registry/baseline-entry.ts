@@ -13,6 +13,7 @@ import {
   type Normaliser,
 } from './baseline-table.js';
 import { assertInputs, classScores, logitsCount } from './inputs.js';
+import { baselineSampler } from './samplers.js';
 import { countAtLeastOne, labelMasks, type LabelMasks } from './labels.js';
 import { EMPTY_LOSS_PARAMS, numberField, paramsForHead, type LossParams, type ParamField } from './loss-params.js';
 import type { ClassifierSpec, DetectionLoss, DetectionLossInputs, HeadKind, LossOutput } from './types.js';
@@ -23,6 +24,7 @@ const SUMMARIES: Record<BaselineName, string> = {
   'focal+l1+giou': 'sigmoid focal loss + L1 + GIoU (the Deformable DETR recipe)',
   'ce+l1': 'cross-entropy (softmax with background for RoI/DETR heads, sigmoid otherwise) + L1',
   'ce+giou': 'cross-entropy + GIoU on decoded boxes (RPN: L1)',
+  'ce+smooth-l1': "cross-entropy + smooth-L1 (β 1/9) on the regression deltas (torchvision's Faster R-CNN)",
   'ce+l1+giou': 'cross-entropy + L1 + GIoU (the DETR recipe)',
 };
 
@@ -37,8 +39,13 @@ export function baselineParamFields(name: BaselineName): ParamField[] {
     fields.push(numberField('backgroundWeight', 'softmax heads: class weight of the background logit', { min: 0 }));
   }
   // L1 appears in every entry (the RPN regresses with L1 in the GIoU entries too).
-  fields.push(numberField('l1Weight', 'weight of the L1 term', { min: 0 }));
-  fields.push(numberField('l1Beta', 'smooth-L1 β of the L1 term (0 = plain L1)', { min: 0 }));
+  if (name === 'ce+smooth-l1') {
+    fields.push(numberField('l1Weight', 'weight of the smooth-L1 term', { min: 0 }));
+    fields.push(numberField('l1Beta', 'smooth-L1 β (default 1/9; 0 = plain L1)', { min: 0 }));
+  } else {
+    fields.push(numberField('l1Weight', 'weight of the L1 term', { min: 0 }));
+    fields.push(numberField('l1Beta', 'smooth-L1 β of the L1 term (0 = plain L1)', { min: 0 }));
+  }
   if (name.includes('giou')) fields.push(numberField('giouWeight', 'weight of the GIoU term', { min: 0 }));
   return fields;
 }
@@ -59,6 +66,7 @@ export function createBaselineLoss(name: BaselineName, params: LossParams = EMPT
       return { boxes: box.some((t) => t.kind === 'giou'), regression: box.some((t) => t.kind === 'l1') };
     },
     classifier,
+    sampler: baselineSampler,
     boxCoderStds: baselineBoxCoderStds,
     numLogits: (head, numClasses) => logitsCount(classifier(head), numClasses),
     scores: (head, logits) => classScores(classifier(head), logits),

@@ -27,7 +27,17 @@ export interface BaselineHeadSettings {
   priorProbability: number | null;
 }
 
-export type BaselineName = 'focal+l1' | 'focal+giou' | 'focal+l1+giou' | 'ce+l1' | 'ce+giou' | 'ce+l1+giou';
+export type BaselineName =
+  'focal+l1' | 'focal+giou' | 'focal+l1+giou' | 'ce+l1' | 'ce+giou' | 'ce+smooth-l1' | 'ce+l1+giou';
+
+/** A box term named in an entry: plain L1, smooth-L1 (β = {@link SMOOTH_L1_BETA}) or GIoU. */
+type BoxKind = 'l1' | 'smooth-l1' | 'giou';
+
+/**
+ * torchvision's Faster R-CNN smooth-L1 β, in both heads (`rpn.py` `compute_loss` and
+ * `roi_heads.py` `fastrcnn_loss`: `beta=1 / 9`; docs/spec/detectors.md C).
+ */
+export const SMOOTH_L1_BETA = 1 / 9;
 
 /** Focal defaults (Lin et al. 2017; torchvision; mmdet RetinaNet; Deformable DETR). */
 export const FOCAL_ALPHA = 0.25;
@@ -46,7 +56,7 @@ export function baselineBoxCoderStds(head: HeadKind): BoxCoderStds {
   return head === 'roi' ? [0.1, 0.1, 0.2, 0.2] : [1, 1, 1, 1];
 }
 
-const l1 = (weight: number, normaliser: Normaliser): BoxTerm => ({ kind: 'l1', weight, beta: 0, normaliser });
+const l1 = (weight: number, normaliser: Normaliser, beta = 0): BoxTerm => ({ kind: 'l1', weight, beta, normaliser });
 const giou = (weight: number, normaliser: Normaliser): BoxTerm => ({ kind: 'giou', weight, beta: 0, normaliser });
 
 /**
@@ -56,7 +66,7 @@ const giou = (weight: number, normaliser: Normaliser): BoxTerm => ({ kind: 'giou
  * Deformable DETR focal 2, L1 5, GIoU 2. The RPN keeps L1 in the GIoU entries (as the paper's
  * shipped `CE+giou_fasterrcnn` config does for its RPN).
  */
-function focalSettings(head: HeadKind, boxKinds: readonly ('l1' | 'giou')[]): BaselineHeadSettings {
+function focalSettings(head: HeadKind, boxKinds: readonly BoxKind[]): BaselineHeadSettings {
   const detr = head === 'detr';
   const cls: ClsTerm = {
     kind: 'focal',
@@ -72,13 +82,15 @@ function focalSettings(head: HeadKind, boxKinds: readonly ('l1' | 'giou')[]): Ba
 /**
  * Cross-entropy entries, following each detector's CE baseline:
  * - `rpn`: sigmoid BCE on the sampled anchors, cls and box divided by #sampled (valid) anchors,
- *   L1 1 (mmdet RPN).
+ *   L1 1 (mmdet RPN); `ce+smooth-l1`: smooth-L1 β 1/9 weight 1, the same normaliser (torchvision:
+ *   BCE mean over the sampled anchors, smooth-L1 sum / #sampled; docs/spec/detectors.md C).
  * - `roi`: softmax over C + 1, both terms divided by #sampled RoIs (mmdet BBoxHead), L1 1,
- *   GIoU 10 (`CE+giou_fasterrcnn`).
+ *   GIoU 10 (`CE+giou_fasterrcnn`, issue [I]: the paper's baseline config), smooth-L1 β 1/9
+ *   weight 1 (torchvision `fastrcnn_loss`: CE mean + smooth-L1 sum / #sampled RoIs).
  * - `detr`: softmax over C + 1 with no-object weight 0.1, weighted mean; L1 5, GIoU 2 by #positives (DETR).
  * - `retina`: sigmoid BCE (the focal-loss paper's γ = 0 baseline, no α), all terms by #positives, L1 1, GIoU 2.
  */
-function ceSettings(head: HeadKind, boxKinds: readonly ('l1' | 'giou')[]): BaselineHeadSettings {
+function ceSettings(head: HeadKind, boxKinds: readonly BoxKind[]): BaselineHeadSettings {
   switch (head) {
     case 'rpn':
       return {
@@ -107,20 +119,28 @@ function ceSettings(head: HeadKind, boxKinds: readonly ('l1' | 'giou')[]): Basel
   }
 }
 
-/** The RPN regresses with L1 whatever the entry asks (only the RoI head uses GIoU in the paper's configs). */
+/**
+ * The RPN regresses with L1 in the GIoU entries (only the RoI head uses GIoU in the paper's
+ * configs) and with smooth-L1 in `ce+smooth-l1` (torchvision's RPN). The L1 weight applies to
+ * smooth-L1 too.
+ */
 function boxTermsFor(
   head: HeadKind,
-  kinds: readonly ('l1' | 'giou')[],
+  kinds: readonly BoxKind[],
   l1Weight: number,
   giouWeight: number,
   normaliser: Normaliser,
 ): BoxTerm[] {
-  const effective = head === 'rpn' ? (['l1'] as const) : kinds;
-  return effective.map((kind) => (kind === 'l1' ? l1(l1Weight, normaliser) : giou(giouWeight, normaliser)));
+  const effective: readonly BoxKind[] = head === 'rpn' ? [kinds.includes('smooth-l1') ? 'smooth-l1' : 'l1'] : kinds;
+  return effective.map((kind) =>
+    kind === 'giou'
+      ? giou(giouWeight, normaliser)
+      : l1(l1Weight, normaliser, kind === 'smooth-l1' ? SMOOTH_L1_BETA : 0),
+  );
 }
 
 /** Default settings of a baseline entry for a head. */
 export function baselineDefaults(name: BaselineName, head: HeadKind): BaselineHeadSettings {
-  const [cls, ...boxes] = name.split('+') as ['focal' | 'ce', ...('l1' | 'giou')[]];
+  const [cls, ...boxes] = name.split('+') as ['focal' | 'ce', ...BoxKind[]];
   return cls === 'focal' ? focalSettings(head, boxes) : ceSettings(head, boxes);
 }

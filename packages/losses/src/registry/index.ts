@@ -21,7 +21,9 @@ export {
   type LossNeeds,
   type PredTarget,
   type BoxCoderStds,
+  type SamplerSpec,
 } from './types.js';
+export { PSEUDO_SAMPLER, RPN_RANDOM_SAMPLER, ROI_RANDOM_SAMPLER, baselineSampler, papSampler } from './samplers.js';
 export { targetsFromLabels, labelMasks, type LabelMasks } from './labels.js';
 export { classScores, classifierBias, logitsCount } from './inputs.js';
 export { parseLossParams, paramsForHead, type LossParams, type ParamField, type ParamValue } from './loss-params.js';
@@ -32,6 +34,7 @@ export {
   FOCAL_GAMMA,
   PRIOR_PROBABILITY,
   DETR_BACKGROUND_WEIGHT,
+  SMOOTH_L1_BETA,
   type BaselineName,
   type BaselineHeadSettings,
   type ClsTerm,

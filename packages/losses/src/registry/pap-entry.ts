@@ -16,6 +16,7 @@ import { alignedIous } from '../baseline/box-iou.js';
 import { PRIOR_PROBABILITY } from './baseline-table.js';
 import { assertInputs, classScores, logitsCount } from './inputs.js';
 import { labelMasks, targetsFromLabels } from './labels.js';
+import { papSampler } from './samplers.js';
 import {
   EMPTY_LOSS_PARAMS,
   describe,
@@ -154,6 +155,7 @@ export function createPapLoss(name: PapName, params: LossParams = EMPTY_LOSS_PAR
     summary: `Parameterized AP loss, ${form === 'searched' ? 'searched functions (paper preset per head)' : `${form} form`}; the only loss term`,
     needs: () => ({ boxes: true, regression: false }),
     classifier,
+    sampler: papSampler,
     boxCoderStds: () => PAP_BOX_CODER_STDS,
     numLogits: (head, numClasses) => logitsCount(classifier(head), numClasses),
     scores: (head, logits) => classScores(classifier(head), logits),

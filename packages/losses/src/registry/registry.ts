@@ -15,6 +15,7 @@ export const LOSS_NAMES = [
   'focal+l1+giou',
   'ce+l1',
   'ce+giou',
+  'ce+smooth-l1',
   'ce+l1+giou',
 ] as const;
 

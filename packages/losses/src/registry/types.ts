@@ -74,6 +74,18 @@ export interface ClassifierSpec {
 /** Per-coordinate stds of the DeltaXYWH box coder: [dx, dy, dw, dh]. */
 export type BoxCoderStds = readonly [number, number, number, number];
 
+/**
+ * How a head's training samples are chosen (mmdet v2 samplers), declared by the loss
+ * (docs/spec/detectors.md A.3 and C): the detector draws the samples, the loss says which kind.
+ * - `pseudo`: every assigned sample (positives and negatives), no GT added (mmdet
+ *   `PseudoSampler`): RetinaNet, the PAP RoI head, DETR.
+ * - `random`: up to ⌊num·posFraction⌋ positives drawn uniformly, the rest negatives (mmdet
+ *   `RandomSampler`); `addGtAsProposals` prepends the GT boxes to the candidates first (RoI
+ *   heads only: anchors cannot have GT boxes added).
+ */
+export type SamplerSpec =
+  { kind: 'pseudo' } | { kind: 'random'; num: number; posFraction: number; addGtAsProposals: boolean };
+
 /** Which optional inputs a loss reads for a head. */
 export interface LossNeeds {
   boxes: boolean;
@@ -90,6 +102,12 @@ export interface DetectionLoss {
   needs(headKind: HeadKind): LossNeeds;
   /** How to build the classifier of this head. */
   classifier(headKind: HeadKind): ClassifierSpec;
+  /**
+   * How this head's training samples are chosen (docs/spec/detectors.md A.3, C): the CE
+   * baselines of Faster R-CNN sample (RPN 256 / 0.5, RoI 512 / 0.25 with GT added), the PAP
+   * RoI head ranks every proposal (`pseudo`), dense heads and DETR use every assigned sample.
+   */
+  sampler(headKind: HeadKind): SamplerSpec;
   /**
    * The DeltaXYWH coder stds this loss was designed with for an anchor/RoI head (detectors use
    * them unless their config fixes others). They set the scale of the regression deltas, so

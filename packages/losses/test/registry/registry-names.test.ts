@@ -37,6 +37,7 @@ describe('loss names', () => {
       'focal+giou',
       'ce+l1',
       'ce+giou',
+      'ce+smooth-l1',
     ]) {
       expect(getLoss(name).name).toBe(name);
     }
@@ -147,6 +148,26 @@ describe('--loss-params', () => {
     });
     expect(loss.settings('detr')).toMatchObject({ box: [{ kind: 'giou', weight: 4 }], cls: { backgroundWeight: 0.1 } });
     expect(loss.settings('rpn')).toMatchObject({ box: [{ kind: 'l1', weight: 1 }] });
+  });
+
+  it('ce+smooth-l1: CE fields + the smooth-L1 weight and β (default 1/9 on both Faster R-CNN heads), per head', () => {
+    expect(lossParamFields('ce+smooth-l1').map((f) => f.name)).toEqual([
+      'clsWeight',
+      'backgroundWeight',
+      'l1Weight',
+      'l1Beta',
+    ]);
+    const defaults = getLoss('ce+smooth-l1');
+    for (const head of ['rpn', 'roi'] as const)
+      expect(defaults.settings(head)).toMatchObject({
+        box: [{ kind: 'l1', weight: 1, beta: 1 / 9, normaliser: 'valid' }],
+      });
+    const loss = getLoss('ce+smooth-l1', { params: { heads: { roi: { l1Beta: 1, l1Weight: 2 } } } });
+    expect(loss.settings('roi')).toMatchObject({ box: [{ kind: 'l1', weight: 2, beta: 1 }] });
+    expect(loss.settings('rpn')).toMatchObject({ box: [{ kind: 'l1', weight: 1, beta: 1 / 9 }] });
+    expect(userErrorOf(() => getLoss('ce+smooth-l1', { params: { giouWeight: 2 } }))).toMatch(
+      /"giouWeight": not a parameter of loss 'ce\+smooth-l1'/,
+    );
   });
 
   it('a file written for another loss is refused', () => {

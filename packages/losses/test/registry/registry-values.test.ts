@@ -76,6 +76,19 @@ function l1Sum(batch: SyntheticBatch, e: Evaluated): number {
   );
 }
 
+/** Σ over positives of smooth-L1 (0.5 d²/β if |d| < β, else |d| − 0.5β) on the deltas. */
+function smoothL1Sum(batch: SyntheticBatch, e: Evaluated, beta: number): number {
+  const { pos } = rowsOf(batch);
+  return sumOver(batch.n, (i) =>
+    pos[i]
+      ? sumOver(4, (j) => {
+          const d = Math.abs(e.predDeltas[i][j] - batch.targetDeltas[i][j]);
+          return d < beta ? (0.5 * d * d) / beta : d - 0.5 * beta;
+        })
+      : 0,
+  );
+}
+
 function giouSum(batch: SyntheticBatch, e: Evaluated): number {
   const { pos } = rowsOf(batch);
   return sumOver(batch.n, (i) => (pos[i] ? 1 - iouGiouRef(e.predBoxes[i], batch.gtBoxes[i]).giou : 0));
@@ -158,6 +171,45 @@ describe('registry entries compute the documented formulas (cpu)', () => {
       TOL,
       'rpn parts',
     );
+  });
+
+  it("ce+smooth-l1 (torchvision's Faster R-CNN): CE + smooth-L1 β 1/9, both / #sampled, on rpn and roi", () => {
+    const loss = getLoss('ce+smooth-l1');
+    const rpn = syntheticBatch('rpn', { seed: 19, n: 96 });
+    const ep = evaluate(loss, rpn);
+    // Not a vacuous check: some deltas differ by more than β and some by less (both branches).
+    const diffs = rpn.labels.flatMap((l, i) =>
+      l === 0 ? ep.predDeltas[i].map((p, j) => Math.abs(p - rpn.targetDeltas[i][j])) : [],
+    );
+    expect(Math.min(diffs.filter((d) => d < 1 / 9).length, diffs.filter((d) => d > 1 / 9).length)).toBeGreaterThan(0);
+    expect(Object.keys(ep.parts).sort()).toEqual(['ce', 'smooth_l1']);
+    const nr = rowsOf(rpn).nvalid;
+    expectClose(
+      [ep.parts['ce'], ep.parts['smooth_l1']],
+      [sigmoidClsSum(rpn, ep, bceRef) / nr, smoothL1Sum(rpn, ep, 1 / 9) / nr],
+      TOL,
+      'rpn parts',
+    );
+    const roi = syntheticBatch('roi', { seed: 20 });
+    const er = evaluate(loss, roi);
+    const nv = rowsOf(roi).nvalid;
+    expectClose(
+      [er.parts['ce'], er.parts['smooth_l1'], er.total],
+      [
+        softmaxRows(roi, er, 1).sum / nv,
+        smoothL1Sum(roi, er, 1 / 9) / nv,
+        (softmaxRows(roi, er, 1).sum + smoothL1Sum(roi, er, 1 / 9)) / nv,
+      ],
+      TOL,
+      'roi parts',
+    );
+    // β = 1/9 is not plain L1: the same batch under ce+l1 gives a different box term.
+    expect(Math.abs(er.parts['smooth_l1'] - evaluate(getLoss('ce+l1'), roi).parts['l1'])).toBeGreaterThan(1e-3);
+    expect(loss.classifier('roi')).toEqual({ activation: 'softmax', priorProbability: null });
+    expect(loss.classifier('rpn')).toEqual({ activation: 'sigmoid', priorProbability: null });
+    expect(loss.needs('roi')).toEqual({ boxes: false, regression: true });
+    expect(loss.boxCoderStds('roi')).toEqual([0.1, 0.1, 0.2, 0.2]);
+    expect(loss.boxCoderStds('rpn')).toEqual([1, 1, 1, 1]);
   });
 
   it('ce+giou on detr: class-weighted softmax CE (no-object 0.1) + 2·GIoU / #pos', () => {
