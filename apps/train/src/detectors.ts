@@ -5,10 +5,12 @@
  */
 import { UserError } from '@apdet/io';
 import type { DetectorConfigBase, DetectorSpec } from '@apdet/detector';
+import { FASTER_RCNN_SPEC } from '@apdet/faster-rcnn';
 import { RETINANET_SPEC } from '@apdet/retinanet';
 
 const DETECTORS: ReadonlyMap<string, DetectorSpec> = new Map<string, DetectorSpec>([
   [RETINANET_SPEC.name, RETINANET_SPEC],
+  [FASTER_RCNN_SPEC.name, FASTER_RCNN_SPEC],
 ]);
 
 /** The registered detector names, in help order. */
