@@ -8,6 +8,7 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
+import { removeOnExit, removeStaleTemps, tempPrefix } from '@apdet/io';
 import type { ProxyJob, ProxyOutcome, ProxyProgress, RunProxyJob } from '@apdet/search';
 import { buildRunSettings, runTraining, SILENT_IO, TrainingDivergedError } from '@apdet/train';
 import { CollapseCounter } from './collapse-rule.js';
@@ -70,7 +71,12 @@ export const runProxyJob: RunProxyJob = async (
   });
   await ensureProxySplit(task.split);
   const settings = proxySettings(job, task);
-  const dir = await mkdtemp(path.join(proxyTempRoot(), TEMP_PREFIX));
+  // The temporary run folder is named after this process and removed when the job ends, when
+  // the worker is stopped (SIGTERM from the runner, Ctrl-C) or exits; the folders of workers
+  // that were killed outright are removed by the next job (issue 22 item 17).
+  await removeStaleTemps(proxyTempRoot(), TEMP_PREFIX);
+  const dir = await mkdtemp(path.join(proxyTempRoot(), tempPrefix(TEMP_PREFIX)));
+  const release = removeOnExit(dir);
   const counter = new CollapseCounter();
   try {
     onProgress({ key: job.key, fraction: 0, message: 'starting' });
@@ -101,5 +107,6 @@ export const runProxyJob: RunProxyJob = async (
     return outcome(Math.max(0, stats[0] ?? 0), false);
   } finally {
     await rm(dir, { recursive: true, force: true });
+    release();
   }
 };

@@ -6,7 +6,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { flagName, UserError } from '@apdet/io';
+import { checkOutputFile, flagName, parseJsonText, UserError } from '@apdet/io';
 import {
   createBullmqRunner,
   createLocalRunner,
@@ -76,10 +76,12 @@ function checkResumeFlags(flags: SearchFlags, task: ProxyTaskSettings, dir: stri
   const pretrainManifest = path.join(dir, PRETRAIN_DIR, 'manifest.json');
   const pretrainEpochs = (): number | undefined => {
     if (!existsSync(pretrainManifest)) return 0;
-    const manifest = JSON.parse(readFileSync(pretrainManifest, 'utf8')) as {
-      settings?: { config?: { train?: { epochs?: number } } };
-    };
-    return manifest.settings?.config?.train?.epochs;
+    // Read as any stored file: invalid JSON is one line naming it, not a stack trace.
+    const manifest = parseJsonText(readFileSync(pretrainManifest, 'utf8'), pretrainManifest) as {
+      settings?: { config?: { train?: { epochs?: unknown } } };
+    } | null;
+    const epochs = manifest?.settings?.config?.train?.epochs;
+    return typeof epochs === 'number' ? epochs : undefined;
   };
   const checks: [keyof SearchFlags, () => boolean, () => unknown][] = [
     ['out', () => samePath(flags.out, dir), () => dir],
@@ -105,6 +107,8 @@ export async function searchCommand(
   taskOverride?: ProxyTaskSettings,
 ): Promise<SearchState> {
   const dir = flags.resume ?? flags.out ?? defaultSearchDir(flags.detector);
+  // The search folder must be writable before any work (the proxy split, the warm start).
+  if (flags.resume === undefined) await checkOutputFile(path.join(dir, 'state.json'), '--out');
   const stored = flags.resume === undefined ? null : await loadStateOrExplain(flags.resume);
   let task =
     stored !== null
@@ -157,7 +161,7 @@ export async function searchCommand(
       onProgress: (p) => progress.sampleProgress(p),
       onSample: (e) => progress.sampleDone(e.outcome),
       onRound: async (_record, state) => {
-        await writeSearchPlots(dir, roundsOf(state), muSeries(state), (w) => progress.line(w));
+        await writeSearchPlots(dir, roundsOf(state), muSeries(state), (w) => progress.line(w), state.settings.space);
       },
     });
     progress.finish();

@@ -19,19 +19,24 @@
  * machine that is 1, so `os.cpus` reports 2 × threads while the backend initialises.
  *
  * Everything is restored once `tf.setBackend('wasm')` resolves; the temp files are removed at
- * process exit. If a later tfjs changes any of these internals, initialisation fails loudly
- * (and the threads count check below catches a silent fallback to 1 thread).
+ * process exit or when it is stopped by a signal, and on the next start if it was killed. If a
+ * later tfjs changes any of these internals, initialisation fails loudly (and the threads count
+ * check below catches a silent fallback to 1 thread).
  */
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import { getThreadsCount, setThreadsCount } from '@tensorflow/tfjs-backend-wasm';
+import { removeOnExit, removeStaleTemps, tempPrefix } from '@apdet/io';
 
 const ROLLUP_ALIASES =
   "var require$$0=require('fs'),require$$1=require('path'),require$$3=require('perf_hooks'),require$$4=require('os'),commonjsGlobal=globalThis;\n";
 
 const TEXT = Symbol('recordedBlobText');
+
+/** The temporary folder's name: `<os.tmpdir()>/apdet-wasm-threads-<pid>-XXXXXX`. */
+const TEMP_NAME = 'apdet-wasm-threads-';
 
 interface Patches {
   restore(): void;
@@ -104,8 +109,12 @@ export async function initThreadedWasm(threads: number): Promise<number> {
       'wasm threads must be set before the wasm backend initialises; call initBackend({ threads }) before creating any tensor or selecting wasm',
     );
   }
-  const tempDir = mkdtempSync(path.join(os.tmpdir(), 'apdet-wasm-threads-'));
-  process.once('exit', () => rmSync(tempDir, { recursive: true, force: true }));
+  // The worker scripts live as long as the backend (workers may start later). The folder is
+  // named after this process and removed at exit and on SIGINT/SIGTERM; the folders of processes
+  // that ended without cleaning up (kill -9) are removed here (issue 22 item 17).
+  await removeStaleTemps(os.tmpdir(), TEMP_NAME);
+  const tempDir = mkdtempSync(path.join(os.tmpdir(), tempPrefix(TEMP_NAME)));
+  removeOnExit(tempDir);
   tf.env().set('WASM_HAS_MULTITHREAD_SUPPORT', true);
   setThreadsCount(threads);
   const patches = installPatches(tempDir, threads);

@@ -2,7 +2,7 @@
  * @apdet/coco-eval/node: the evaluator on files. Reads COCO instances and results JSON with
  * errors that name the file, the record and the problem (as `UserError`s from @apdet/io).
  */
-import { UserError, isUserError, readJsonFile } from '@apdet/io';
+import { UserError, describeFsError, isUserError, parseJsonText } from '@apdet/io';
 import { readFile } from 'node:fs/promises';
 import { accumulate, evaluate, summarize } from './coco-eval.js';
 import { loadDetections, type Detections } from './detections.js';
@@ -17,21 +17,34 @@ export * from './index.js';
 
 /** Reads and validates a COCO instances JSON file. */
 export async function readGroundTruthFile(file: string): Promise<GroundTruth> {
-  const json = await readCocoJson(file);
+  const json = parseCocoJson((await readOnce(file)).toString('utf8'), file);
   return withFileName(file, () => loadGroundTruth(json));
 }
 
 /**
  * Reads and validates a COCO results (detections) JSON file against its ground truth. Big
  * files go through the byte scanner; anything it does not accept takes the general path,
- * which yields the same arrays or the error naming the record.
+ * which yields the same arrays or the error naming the record. Both paths use the same bytes:
+ * the file is read once, so a pipe (`--dt /dev/stdin`) works like a file.
  */
 export async function readDetectionsFile(file: string, gt: GroundTruth): Promise<Detections> {
-  const bytes = await readFile(file).catch(() => undefined);
-  const scanned = bytes === undefined ? null : scanDetections(bytes, gt);
+  const bytes = await readOnce(file);
+  const scanned = scanDetections(bytes, gt);
   if (scanned) return scanned;
-  const json = await readCocoJson(file);
+  const json = parseCocoJson(bytes.toString('utf8'), file);
   return withFileName(file, () => loadDetections(json, gt));
+}
+
+/**
+ * The whole content of `file`, read once (a pipe cannot be read twice: the second read would
+ * find it empty, issue 22 item 10). A missing or unreadable file is a UserError naming it.
+ */
+async function readOnce(file: string): Promise<Buffer> {
+  try {
+    return await readFile(file);
+  } catch (error) {
+    throw new UserError(`${file}: ${describeFsError(error)}`, { cause: error });
+  }
 }
 
 /** Wall seconds per phase of {@link evaluateFiles}. */
@@ -79,17 +92,16 @@ function withFileName<T>(file: string, load: () => T): T {
 }
 
 /**
- * `readJsonFile`, except that a file with bare `NaN` / `Infinity` tokens (valid for Python's
- * json module, which writes them) is re-read with those tokens marked, so validation can
+ * `parseJsonText`, except that a text with bare `NaN` / `Infinity` tokens (valid for Python's
+ * json module, which writes them) is parsed again with those tokens marked, so validation can
  * report which record holds the non-finite value — or accept it where pycocotools never
  * looks (an ignored field).
  */
-async function readCocoJson(file: string): Promise<unknown> {
+function parseCocoJson(text: string, file: string): unknown {
   try {
-    return await readJsonFile(file);
+    return parseJsonText(text, file);
   } catch (error) {
     if (!isUserError(error) || !/unexpected "-?(NaN|Infinity)/.test(error.message)) throw error;
-    const text = await readFile(file, 'utf8');
     const marked = text.replace(/"(?:[^"\\]|\\.)*"|-?Infinity|NaN/g, (token) =>
       token.startsWith('"') ? token : JSON.stringify(NON_FINITE_TOKEN + token),
     );

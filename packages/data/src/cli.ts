@@ -3,7 +3,7 @@
  * cli-commands.ts; commander generates `--help` from them). User errors print one line and exit
  * non-zero (runCli).
  */
-import { readJsonFile, runCli } from '@apdet/io';
+import { readJsonFile, runCli, UserError } from '@apdet/io';
 import {
   helpText,
   parseDataCommand,
@@ -36,6 +36,9 @@ async function main(argv: string[]): Promise<void> {
 }
 
 async function makeShapesCommand({ out, ...options }: MakeShapesCommand): Promise<void> {
+  // With no image to write nothing is generated, and the output said "already holds" (issue 22 item 18).
+  if (options.train === 0 && options.val === 0)
+    throw new UserError('make-shapes: --train and --val are both 0: nothing to generate');
   const started = Date.now();
   let lastReport = 0;
   let generated = false;

@@ -10,6 +10,7 @@ import { placeShape, SHAPE_CLASSES } from '../src/shapes/geometry.js';
 import { ensureShapesDataset, makeShapesDataset } from '../src/shapes/make-shapes.js';
 import { rasterizePolygon } from '../src/shapes/raster.js';
 import { renderShapesImage } from '../src/shapes/render.js';
+import { isBuiltInShapesMarker } from '../src/shapes/shapes-options.js';
 
 let dir: string;
 beforeAll(async () => {
@@ -140,9 +141,15 @@ describe('shapes dataset', () => {
     expect((await readdir(path.join(dir, 'auto'))).filter((n) => n.includes('.tmp-'))).toEqual([]);
   });
 
-  it("ensureShapesDataset with onOutdated 'regenerate' replaces a dataset of other options, only that", async () => {
+  it("ensureShapesDataset with onOutdated 'regenerate' replaces an older apdet's default dataset, only that", async () => {
     const target = path.join(dir, 'outdated', 'shapes');
     await ensureShapesDataset(target, { train: 3, val: 1, seed: 2 });
+    // A dataset made with options of its own is the user's: refused and kept, even here.
+    await expect(
+      ensureShapesDataset(target, { train: 4, val: 1, seed: 2 }, undefined, { onOutdated: 'regenerate' }),
+    ).rejects.toThrow(/made with other options .*"train":3.*not apdet's default dataset; it is kept/);
+    expect(JSON.parse(await readFile(path.join(target, 'instances_train.json'), 'utf8')).images).toHaveLength(3);
+    await markAsPastDefault(target);
     const lines: string[] = [];
     const paths = await ensureShapesDataset(target, { train: 4, val: 1, seed: 2 }, undefined, {
       onOutdated: 'regenerate',
@@ -151,7 +158,7 @@ describe('shapes dataset', () => {
     expect(JSON.parse(await readFile(paths.trainAnnotations, 'utf8')).images).toHaveLength(4);
     expect(lines).toEqual([
       expect.stringMatching(
-        /holds a shapes dataset made with other options .*"train":3.*regenerating it as .*"train":4/,
+        /holds a shapes dataset made with other options .*"train":2000.*regenerating it as .*"train":4/,
       ),
     ]);
     expect(await readdir(path.join(dir, 'outdated'))).toEqual(['shapes']);
@@ -168,6 +175,7 @@ describe('shapes dataset', () => {
     // What `pnpm loss-table` does on a checkout with an older built-in dataset: two trainings start together.
     const target = path.join(dir, 'race', 'shapes');
     await ensureShapesDataset(target, { train: 3, val: 1, seed: 2 });
+    await markAsPastDefault(target);
     const wanted = { train: 5, val: 2, seed: 2 };
     const both = await Promise.all(
       [0, 1].map(() => ensureShapesDataset(target, wanted, undefined, { onOutdated: 'regenerate' })),
@@ -175,5 +183,27 @@ describe('shapes dataset', () => {
     expect(both[1]).toEqual(both[0]);
     expect(JSON.parse(await readFile(both[0].trainAnnotations, 'utf8')).images).toHaveLength(5);
     expect(await readdir(path.join(dir, 'race'))).toEqual(['shapes']);
+  });
+});
+
+/**
+ * Gives a small dataset the marker of the built-in dataset of an older apdet (2,000 training
+ * images until commit b8f4d30): what 'regenerate' may replace, without generating 2,500 images.
+ */
+async function markAsPastDefault(target: string): Promise<void> {
+  const marker = { generatorVersion: 1, train: 2000, val: 500, size: 128, seed: 0 };
+  await writeFile(path.join(target, 'shapes-dataset.json'), JSON.stringify(marker));
+}
+
+describe('isBuiltInShapesMarker', () => {
+  it("recognises apdet's own default datasets (this version's and older ones), nothing else", () => {
+    const defaults = { generatorVersion: 1, train: 4000, val: 500, size: 128, seed: 0 };
+    expect(isBuiltInShapesMarker(defaults)).toBe(true);
+    expect(isBuiltInShapesMarker({ ...defaults, train: 2000 })).toBe(true);
+    expect(isBuiltInShapesMarker({ ...defaults, train: 32 })).toBe(false);
+    expect(isBuiltInShapesMarker({ ...defaults, seed: 3 })).toBe(false);
+    expect(isBuiltInShapesMarker({ ...defaults, classes: ['circle'] })).toBe(false);
+    expect(isBuiltInShapesMarker({ ...defaults, generatorVersion: 99 })).toBe(false);
+    expect(isBuiltInShapesMarker(null)).toBe(false);
   });
 });

@@ -1,6 +1,7 @@
 export { UserError, isUserError } from './user-error.js';
 export { readJsonFile, parseJsonText, describeFsError } from './json-file.js';
-export { atomicWriteFile, atomicWriteJson } from './atomic-write.js';
+export { atomicWriteFile, atomicWriteJson, checkOutputFile } from './atomic-write.js';
+export { removeOnExit, removeStaleTemps, tempPrefix } from './exit-cleanup.js';
 export { runCli } from './run-cli.js';
 export {
   parseCommandLine,

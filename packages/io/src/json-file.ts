@@ -28,7 +28,7 @@ export function parseJsonText(text: string, source: string): unknown {
   }
 }
 
-/** A one-phrase reason for a failed file operation ("file not found", "permission denied"). */
+/** A one-phrase reason for a failed file operation ("file not found", "no space left on the device"). */
 export function describeFsError(error: unknown): string {
   const code = (error as NodeJS.ErrnoException | undefined)?.code;
   switch (code) {
@@ -39,6 +39,14 @@ export function describeFsError(error: unknown): string {
       return 'permission denied';
     case 'EISDIR':
       return 'is a directory, expected a file';
+    case 'ENOTDIR':
+      return 'a parent folder is a file, not a directory';
+    case 'ENOSPC':
+      return 'no space left on the device';
+    case 'EDQUOT':
+      return 'disk quota exceeded';
+    case 'EROFS':
+      return 'read-only file system';
     default:
       return error instanceof Error ? error.message : String(error);
   }

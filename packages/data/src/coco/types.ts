@@ -52,6 +52,7 @@ export type CocoProblemKind =
   | 'unknown-category-id'
   | 'duplicate-id'
   | 'duplicate-name'
+  | 'file-outside-image-folder'
   | 'missing-image-file'
   | 'unreadable-image'
   | 'image-size-mismatch';

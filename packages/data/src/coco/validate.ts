@@ -1,3 +1,4 @@
+import { leavesImageFolder } from './image-file.js';
 import type { CocoProblem, CocoProblemKind } from './types.js';
 
 /** Counts and problems found by {@link validateCoco}. */
@@ -23,7 +24,8 @@ type Rec = Record<string, unknown>;
 /**
  * Checks a parsed COCO instances JSON and reports EVERY problem with the record it is in,
  * instead of stopping at the first. Errors: missing or wrong-typed fields, non-finite or
- * non-positive boxes, unknown image or category ids, duplicate ids. Warnings: boxes reaching
+ * non-positive boxes, unknown image or category ids, duplicate ids, a `file_name` outside the
+ * image folder (absolute, or with a `..` segment). Warnings: boxes reaching
  * more than a pixel outside their image, duplicate category names.
  *
  * Written as plain indexed loops with messages built only when a problem is found: the
@@ -154,6 +156,14 @@ function checkImages(images: unknown[], indexById: Map<number, number>, add: Add
         fileName === undefined ? 'missing-field' : 'wrong-type',
         recordName(...where),
         `"file_name" must be a non-empty string, got ${describe(fileName)}`,
+      );
+      bad[i] = 1;
+    } else if (leavesImageFolder(fileName)) {
+      add(
+        'error',
+        'file-outside-image-folder',
+        recordName(...where),
+        `"file_name" must be a path inside the image folder, got ${describe(fileName)}`,
       );
       bad[i] = 1;
     }

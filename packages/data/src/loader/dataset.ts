@@ -1,6 +1,6 @@
-import path from 'node:path';
 import { UserError } from '@apdet/io';
 import { CocoIndex, type CocoIndexOptions } from '../coco/coco-index.js';
+import { imageFilePath } from '../coco/image-file.js';
 import { loadRgbImage } from '../image/load-image.js';
 import { canvasFromPixels, type Sample, type SampleMeta } from '../transforms/sample.js';
 
@@ -85,15 +85,16 @@ export class CocoDetectionDataset implements DetectionDataset {
     const record = this.index.images[i];
     if (record === undefined) throw new RangeError(`dataset index ${i} is outside 0..${this.length - 1}`);
     const targets = this.index.targetsOf(i);
+    const file = imageFilePath(this.imageDir, record.file);
     return {
-      file: path.join(this.imageDir, record.file),
+      file,
       boxes: targets.boxes.slice(),
       labels: targets.labels.slice(),
       ignoreBoxes: targets.ignoreBoxes.slice(),
       meta: {
         index: i,
         imageId: record.id,
-        file: path.join(this.imageDir, record.file),
+        file,
         originalWidth: record.width,
         originalHeight: record.height,
         affine: { sx: 1, tx: 0, sy: 1, ty: 0 },

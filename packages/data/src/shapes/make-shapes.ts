@@ -1,12 +1,13 @@
 import { randomBytes } from 'node:crypto';
 import { mkdir, readFile, rename, rm, stat } from 'node:fs/promises';
 import path from 'node:path';
-import { atomicWriteFile, atomicWriteJson, UserError } from '@apdet/io';
+import { atomicWriteFile, atomicWriteJson, removeOnExit, removeStaleTemps, tempPrefix, UserError } from '@apdet/io';
 import sharp from 'sharp';
 import type { CocoJson, CocoJsonAnnotation } from '../coco/types.js';
 import { Rng } from '../rng.js';
 import { DEFAULT_SHAPES_IMAGE, renderShapesImage, type ShapesImageOptions } from './render.js';
 import {
+  isBuiltInShapesMarker,
   resolveShapesOptions,
   SHAPES_GENERATOR_VERSION,
   shapesMarker,
@@ -77,9 +78,11 @@ export async function makeShapesDataset(
 /** How {@link ensureShapesDataset} treats a directory holding a shapes dataset made with other options. */
 export interface EnsureShapesOptions {
   /**
-   * `'error'` (default): refuse it. `'regenerate'`: replace it with the wanted dataset — for
-   * the built-in default directory, whose content is generated (nothing of the user's is lost)
-   * and whose defaults may change between versions of apdet.
+   * `'error'` (default): refuse it. `'regenerate'`: replace it with the wanted dataset if it is
+   * the built-in dataset as an older apdet generated it with its own defaults (see
+   * {@link isBuiltInShapesMarker}) — for the default directory, whose defaults may change
+   * between versions of apdet. A dataset made with other options (`apdet-data make-shapes
+   * --train 32` into the default folder) is refused even then: it is kept, never deleted.
    */
   onOutdated?: 'error' | 'regenerate';
   /** Told when an outdated dataset is replaced. */
@@ -112,10 +115,16 @@ export async function ensureShapesDataset(
         'Delete it or choose another directory.',
     );
   }
+  if (!isBuiltInShapesMarker(JSON.parse(existing))) {
+    throw new UserError(
+      `${dir}: holds a shapes dataset made with other options (${existing}), not apdet's default dataset; ` +
+        'it is kept. Use it as a dataset of its own (--data), or move it away to have the default one generated here',
+    );
+  }
   ensure.log?.(`${dir}: holds a shapes dataset made with other options (${existing}); regenerating it as ${wanted}`);
   // The old dataset is moved aside, removed once the new one is in place, and put back if
   // generating the new one fails.
-  const aside = `${dir}.old-${process.pid}-${randomBytes(4).toString('hex')}`;
+  const aside = `${dir}.old-${process.pid}-${randomBytes(4).toString('hex')}`; // see generateInPlace's stale removal
   try {
     await rename(dir, aside);
   } catch (error) {
@@ -134,21 +143,32 @@ export async function ensureShapesDataset(
   return ensureShapesDataset(dir, options);
 }
 
-/** Generates into a temporary sibling and renames it to `dir` (which must not exist). */
+/**
+ * Generates into a temporary sibling and renames it to `dir` (which must not exist). The
+ * temporary folder (up to 210 MB) is removed if the process is stopped (Ctrl-C, SIGTERM), and
+ * the leftovers of processes that are gone (`kill -9`) are removed first (issue 22 item 17).
+ */
 async function generateInPlace(
   dir: string,
   o: ShapesDatasetOptions,
   onProgress?: (done: number, total: number) => void,
 ): Promise<void> {
-  const temp = `${dir}.tmp-${process.pid}-${randomBytes(4).toString('hex')}`;
+  const parent = path.dirname(path.resolve(dir));
+  const name = path.basename(path.resolve(dir));
+  await removeStaleTemps(parent, `${name}.tmp-`);
+  await removeStaleTemps(parent, `${name}.old-`);
+  const temp = path.join(parent, `${tempPrefix(`${name}.tmp-`)}${randomBytes(4).toString('hex')}`);
+  const release = removeOnExit(temp);
   try {
     await makeShapesDataset(temp, o, onProgress);
-    await mkdir(path.dirname(path.resolve(dir)), { recursive: true });
+    await mkdir(parent, { recursive: true });
     await rename(temp, dir);
   } catch (error) {
     await rm(temp, { recursive: true, force: true });
     // Another process may have finished first; accept its dataset if it matches.
     if ((await readMarker(dir)) === null) throw error;
+  } finally {
+    release();
   }
 }
 

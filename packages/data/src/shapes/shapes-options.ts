@@ -53,6 +53,33 @@ export const SHAPES_DEFAULTS: Readonly<Required<Pick<ShapesDatasetOptions, 'trai
 /** Bumped whenever the generator's output changes, so stale datasets are regenerated. */
 export const SHAPES_GENERATOR_VERSION = 1;
 
+/**
+ * The built-in dataset's options in earlier apdet versions: 2,000 training images until commit
+ * b8f4d30 (docs/experiments.md). When the defaults change, the old ones are added here, so a
+ * dataset that an older apdet generated with its defaults is still recognised as built-in.
+ */
+const PAST_SHAPES_DEFAULTS: readonly (typeof SHAPES_DEFAULTS)[] = [{ train: 2000, val: 500, size: 128, seed: 0 }];
+
+/**
+ * True when a marker (the parsed `shapes-dataset.json`) is that of the built-in dataset as some
+ * apdet version generated it with its default options — generated content, which can be made
+ * again at any time. A dataset made with any other options (`make-shapes --train 32`, even into
+ * the default folder) is the user's, and is never replaced (issue 22 item 6).
+ */
+export function isBuiltInShapesMarker(marker: unknown): boolean {
+  if (typeof marker !== 'object' || marker === null) return false;
+  const m = marker as Record<string, unknown>;
+  const keys = Object.keys(m).sort().join(',');
+  if (keys !== 'generatorVersion,seed,size,train,val') return false;
+  const version = m.generatorVersion;
+  if (!Number.isSafeInteger(version) || (version as number) < 1 || (version as number) > SHAPES_GENERATOR_VERSION) {
+    return false;
+  }
+  return [SHAPES_DEFAULTS, ...PAST_SHAPES_DEFAULTS].some(
+    (d) => m.train === d.train && m.val === d.val && m.size === d.size && m.seed === d.seed,
+  );
+}
+
 const MIN_SIDE = 64;
 const MAX_SIDE = 4096;
 

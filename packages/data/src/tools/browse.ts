@@ -2,6 +2,7 @@ import path from 'node:path';
 import { atomicWriteFile, UserError } from '@apdet/io';
 import sharp from 'sharp';
 import { CocoIndex } from '../coco/coco-index.js';
+import { imageFilePath } from '../coco/image-file.js';
 import { loadRgbImage } from '../image/load-image.js';
 import { Rng } from '../rng.js';
 
@@ -25,7 +26,8 @@ export function classColour(label: number): string {
 
 /**
  * Draws the ground-truth boxes and class names of `n` images onto PNGs in `out` (crowd
- * boxes dashed and grey) so that a person can check a dataset. Boxes and text are an SVG
+ * boxes dashed and grey) so that a person can check a dataset. The drawing of `a/x.png` is
+ * `<out>/a/x-boxes.png`. Boxes and text are an SVG
  * overlay that sharp composites onto the image.
  *
  * @example
@@ -41,9 +43,10 @@ export async function browseDataset(options: BrowseOptions): Promise<string[]> {
   const order = Array.from({ length: index.images.length }, (_, i) => i);
   if (options.seed !== undefined) Rng.from(options.seed, 0x42).shuffle(order);
   const written: string[] = [];
+  const taken = new Set<string>();
   for (const i of order.slice(0, n)) {
     const record = index.images[i];
-    const file = path.join(options.images, record.file);
+    const file = imageFilePath(options.images, record.file);
     const decoded = await loadRgbImage(file);
     const scale = Math.max(1, Math.ceil((options.minSide ?? 512) / Math.max(decoded.width, decoded.height)));
     const width = decoded.width * scale;
@@ -63,12 +66,25 @@ export async function browseDataset(options: BrowseOptions): Promise<string[]> {
       .composite([{ input: Buffer.from(svg) }])
       .png()
       .toBuffer();
-    const target = path.join(options.out, `${path.parse(record.file).name}-boxes.png`);
+    const target = drawingPath(options.out, record.file, record.id, taken);
     await atomicWriteFile(target, png);
     written.push(target);
   }
   if (written.length === 0) throw new UserError(`${options.annotations}: has no images to draw`);
   return written;
+}
+
+/**
+ * Where the drawing of an image goes: its relative path kept (`a/x.png` → `<out>/a/x-boxes.png`),
+ * so images with one basename in different folders do not overwrite each other (issue 22
+ * item 14); two records that would still share a name (`x.png` and `x.jpg`) get the image id.
+ */
+function drawingPath(out: string, fileName: string, imageId: number, taken: Set<string>): string {
+  const { dir, name } = path.parse(fileName);
+  let target = path.join(out, dir, `${name}-boxes.png`);
+  if (taken.has(target)) target = path.join(out, dir, `${name}-${imageId}-boxes.png`);
+  taken.add(target);
+  return target;
 }
 
 function overlaySvg(

@@ -1,6 +1,7 @@
 import { stat } from 'node:fs/promises';
 import path from 'node:path';
 import sharp from 'sharp';
+import { leavesImageFolder } from '../coco/image-file.js';
 import type { CocoProblem } from '../coco/types.js';
 
 /**
@@ -19,6 +20,7 @@ export async function checkImageFiles(
       const i = next++;
       const record = images[i] as { id?: unknown; file_name?: unknown; width?: unknown; height?: unknown } | null;
       if (record === null || typeof record !== 'object' || typeof record.file_name !== 'string') continue;
+      if (leavesImageFolder(record.file_name)) continue; // validateCoco reports it; never read outside the folder
       const where = `images[${i}] (id ${JSON.stringify(record.id)})`;
       const file = path.join(imageDir, record.file_name);
       try {
