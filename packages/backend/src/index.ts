@@ -1,8 +1,15 @@
 /**
- * @apdet/backend: tfjs backend selection (tensorflow / wasm / cpu) and the training kernels
- * and gradients the tfjs backends lack.
+ * @apdet/backend: tfjs backend selection (tensorflow / webgpu / wasm / cpu) and the training
+ * kernels and gradients the tfjs backends lack.
  */
-export { initBackend, type BackendDescription, type BackendName, type InitBackendOptions } from './init-backend.js';
+export {
+  BACKEND_NAMES,
+  initBackend,
+  type BackendDescription,
+  type BackendName,
+  type InitBackendOptions,
+} from './init-backend.js';
+export { adapterLabel, type WebgpuAdapterDescription } from './webgpu/adapter.js';
 export { registerTrainingKernels, trainingKernelsRegistered } from './register.js';
 export { useBackend, type TestBackendName } from './testing.js';
 export { conv2dFilterGrad, conv2dInputGrad } from './conv-grad-math.js';

@@ -1,5 +1,6 @@
 /**
- * Backend selection: the native TensorFlow backend when it can load, else wasm, else cpu.
+ * Backend selection: the native TensorFlow backend when it can load, else WebGPU on a hardware
+ * GPU, else wasm, else cpu.
  */
 import * as tf from '@tensorflow/tfjs';
 import { getThreadsCount } from '@tensorflow/tfjs-backend-wasm';
@@ -7,12 +8,23 @@ import { UserError } from '@apdet/io';
 import { loadNativePackage } from './native-backend.js';
 import { registerTrainingKernels } from './register.js';
 import { initThreadedWasm } from './wasm-threads.js';
+import { adapterLabel, type WebgpuAdapterDescription } from './webgpu/adapter.js';
+import { vulkanDriverPresent } from './webgpu/vulkan-drivers.js';
 
-/** The backends initBackend can select. 'tensorflow' = libtensorflow via tfjs-node(-gpu). */
-export type BackendName = 'tensorflow' | 'wasm' | 'cpu';
+/**
+ * The backends initBackend can select. 'tensorflow' = libtensorflow via tfjs-node(-gpu);
+ * 'webgpu' = tfjs-backend-webgpu on Dawn (the `webgpu` package).
+ */
+export type BackendName = 'tensorflow' | 'webgpu' | 'wasm' | 'cpu';
+
+/** Every BackendName, in the automatic order (for CLIs' `--backend` choices). */
+export const BACKEND_NAMES: readonly BackendName[] = ['tensorflow', 'webgpu', 'wasm', 'cpu'];
 
 export interface InitBackendOptions {
-  /** Select this backend or fail (UserError). Default: try tensorflow, then wasm, then cpu. */
+  /**
+   * Select this backend or fail (UserError). Default: try tensorflow, then webgpu on a hardware
+   * adapter, then wasm, then cpu. An explicit 'webgpu' also accepts a software adapter.
+   */
   backend?: BackendName;
   /** wasm only: XNNPACK threads. 1 (default) or ≥ 2 (opt-in, see wasm-threads.ts). */
   threads?: number;
@@ -31,6 +43,8 @@ export interface BackendDescription {
   simd?: boolean;
   /** tensorflow: the GPU build of libtensorflow was loaded (a GPU is used if CUDA finds one). */
   gpuBuild?: boolean;
+  /** webgpu: the adapter in use (vendor, architecture, software or not), for run manifests. */
+  adapter?: WebgpuAdapterDescription;
   /** Backends tried before this one, with why each was not used. */
   skipped: { name: string; why: string }[];
 }
@@ -49,6 +63,25 @@ async function tryTensorflow(pkg: '@tensorflow/tfjs-node-gpu' | '@tensorflow/tfj
       reason: `libtensorflow through ${pkg}${gpuBuild ? ' (CUDA when a GPU with CUDA 11.2 / cuDNN 8.1 is present, else CPU)' : ''}`,
       threads: 0,
       gpuBuild,
+    },
+  };
+}
+
+async function tryWebgpu(explicit: boolean): Promise<Attempt> {
+  // The automatic choice skips Dawn where it could only fail noisily (see vulkan-drivers.ts).
+  if (!explicit && !vulkanDriverPresent()) {
+    return { ok: false, why: 'no Vulkan driver is installed (no driver manifest in vulkan/icd.d)' };
+  }
+  // Loaded on demand: tfjs-backend-webgpu takes ~0.2 s to import, Dawn more to start.
+  const { startWebgpu } = await import('./webgpu/init-webgpu.js');
+  const started = await startWebgpu({ allowSoftware: explicit });
+  if (!started.ok) return { ok: false, why: started.why };
+  return {
+    ok: true,
+    description: {
+      reason: `tfjs-backend-webgpu on Dawn, adapter ${adapterLabel(started.adapter)}`,
+      threads: 0,
+      adapter: started.adapter,
     },
   };
 }
@@ -92,11 +125,11 @@ function silenceTfjsNodeBanner(): void {
 const HOW_TO_FIX: Record<BackendName, string> = {
   tensorflow:
     'run `pnpm gpu:setup` (downloads libtensorflow for @tensorflow/tfjs-node-gpu), or add @tensorflow/tfjs-node, or choose --backend wasm',
+  webgpu:
+    "install a Vulkan driver (your GPU vendor's, or Mesa's software one: mesa-vulkan-drivers from bookworm-backports, see the @apdet/backend README), or choose --backend wasm",
   wasm: 'check that @tensorflow/tfjs-backend-wasm is installed and its .wasm files are in its dist/, or choose --backend cpu',
   cpu: 'reinstall @tensorflow/tfjs',
 };
-
-const BACKEND_NAMES: readonly BackendName[] = ['tensorflow', 'wasm', 'cpu'];
 
 function validateBackend(options: InitBackendOptions): void {
   if (options.backend !== undefined && !BACKEND_NAMES.includes(options.backend)) {
@@ -121,9 +154,10 @@ function validateThreads(options: InitBackendOptions): number {
  * Selects and initialises the tfjs backend, registers the training kernels
  * (registerTrainingKernels) and logs one line per backend considered.
  *
- * Default order: `@tensorflow/tfjs-node-gpu`, `@tensorflow/tfjs-node`, wasm, cpu. An explicit
- * `backend` that cannot load throws a UserError saying how to fix it. Call it once, before
- * creating tensors.
+ * Default order: `@tensorflow/tfjs-node-gpu`, `@tensorflow/tfjs-node`, webgpu on a hardware
+ * adapter (a software adapter such as lavapipe is slower than wasm, so only an explicit
+ * `backend: 'webgpu'` takes it), wasm, cpu. An explicit `backend` that cannot load throws a
+ * UserError saying how to fix it. Call it once, before creating tensors.
  *
  * @example
  * const info = await initBackend({ backend: 'wasm', threads: 2 });
@@ -137,6 +171,7 @@ export async function initBackend(options: InitBackendOptions = {}): Promise<Bac
   const candidates: { name: BackendName; label: string; attempt: () => Promise<Attempt> }[] = [
     { name: 'tensorflow', label: 'tensorflow (gpu build)', attempt: () => tryTensorflow('@tensorflow/tfjs-node-gpu') },
     { name: 'tensorflow', label: 'tensorflow (cpu build)', attempt: () => tryTensorflow('@tensorflow/tfjs-node') },
+    { name: 'webgpu', label: 'webgpu', attempt: () => tryWebgpu(options.backend === 'webgpu') },
     { name: 'wasm', label: 'wasm', attempt: () => tryWasm(threads) },
     { name: 'cpu', label: 'cpu', attempt: tryCpu },
   ];

@@ -3,10 +3,14 @@ import { describe, expect, it } from 'vitest';
 import { isUserError } from '@apdet/io';
 import { initBackend } from '../src/init-backend.js';
 import { trainingKernelsRegistered } from '../src/register.js';
+import { webgpuForTests } from '../src/testing.js';
 
-// In CI, @tensorflow/tfjs-node-gpu is installed without its binding (its build is refused)
-// and @tensorflow/tfjs-node is absent, so the default order must land on wasm.
+// In CI, @tensorflow/tfjs-node-gpu is installed without its binding (its build is refused),
+// @tensorflow/tfjs-node is absent and the only WebGPU adapter is the software one (or none),
+// so the default order must land on wasm.
 const nativeAvailable = process.env.APDET_EXPECT_TENSORFLOW === '1';
+const gpu = await webgpuForTests();
+const hardwareWebgpu = gpu.ok && !gpu.adapter.software;
 
 describe('initBackend', () => {
   it('default order falls back to wasm, logging one line per backend tried', async () => {
@@ -16,14 +20,23 @@ describe('initBackend', () => {
       expect(info.name).toBe('tensorflow');
       return;
     }
+    if (hardwareWebgpu) {
+      expect(info.name).toBe('webgpu');
+      expect(info.adapter?.software).toBe(false);
+      return;
+    }
     expect(info.name).toBe('wasm');
     expect(tf.getBackend()).toBe('wasm');
     expect(info.threads).toBe(1);
-    expect(info.skipped.map((s) => s.name)).toEqual(['tensorflow (gpu build)', 'tensorflow (cpu build)']);
+    expect(info.skipped.map((s) => s.name)).toEqual(['tensorflow (gpu build)', 'tensorflow (cpu build)', 'webgpu']);
     expect(info.skipped[0].why).toMatch(/pnpm gpu:setup|not installed/);
     expect(info.skipped[1].why).toMatch(/tfjs-node is not installed/);
-    expect(lines).toHaveLength(3);
-    expect(lines[2]).toMatch(/^\[apdet\/backend\] using wasm: /);
+    // A software adapter (lavapipe) is never chosen automatically; without one Dawn says why.
+    expect(info.skipped[2].why).toMatch(
+      gpu.ok ? /adapter Dawn offers is a software one .*choose it with --backend webgpu/ : /webgpu|WebGPU|Dawn|Vulkan/,
+    );
+    expect(lines).toHaveLength(4);
+    expect(lines[3]).toMatch(/^\[apdet\/backend\] using wasm: /);
     expect(trainingKernelsRegistered()).toBe(true);
   });
 
@@ -49,7 +62,9 @@ describe('initBackend', () => {
   it('rejects an unknown backend name (e.g. from a CLI flag) with a UserError', async () => {
     const error = await initBackend({ backend: 'gpu' as never, log: false }).catch((e: unknown) => e);
     expect(isUserError(error)).toBe(true);
-    expect((error as Error).message).toBe("initBackend: unknown backend 'gpu'; choose one of tensorflow, wasm, cpu");
+    expect((error as Error).message).toBe(
+      "initBackend: unknown backend 'gpu'; choose one of tensorflow, webgpu, wasm, cpu",
+    );
   });
 
   it('rejects bad thread counts and threads on a non-wasm backend', async () => {

@@ -4,6 +4,9 @@ import * as tf from '@tensorflow/tfjs';
 import { describe, expect, it } from 'vitest';
 import { useBackend } from '../src/testing.js';
 import { randomTensor } from './helpers/numeric.js';
+import { webgpuSuitesRun } from './helpers/webgpu.js';
+
+const webgpu = await webgpuSuitesRun('no tensor leaks on webgpu');
 
 const run = (name: string, inputs: tf.NamedTensorMap, attrs: object) =>
   tf.engine().runKernel(name, inputs, attrs as tf.NamedAttrMap) as tf.Tensor;
@@ -52,7 +55,7 @@ function invocations(
 }
 
 describe('no tensor leaks from our kernels', () => {
-  for (const backend of ['cpu', 'wasm'] as const) {
+  for (const backend of ['cpu', 'wasm', ...(webgpu ? ['webgpu' as const] : [])] as const) {
     it(`every replaced kernel, called at top level, on ${backend}`, async () => {
       await useBackend(backend);
       const x = randomTensor([2, 8, 6, 3], 1) as tf.Tensor4D;

@@ -1,11 +1,15 @@
 // Our gradients vs the cpu backend's STOCK gradients. The stock values are computed first,
 // in this process, BEFORE registerTrainingKernels() replaces the stock kernels (vitest runs
-// each test file in its own process), then ours run on cpu and wasm.
+// each test file in its own process), then ours run on cpu, wasm and webgpu (when Dawn finds
+// an adapter; on webgpu most kernels are its stock ones, see src/register.ts).
 import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { registerTrainingKernels, trainingKernelsRegistered } from '../src/register.js';
 import { useBackend } from '../src/testing.js';
 import { randomTensor, relErr } from './helpers/numeric.js';
+import { webgpuSuitesRun } from './helpers/webgpu.js';
+
+const webgpu = await webgpuSuitesRun('gradients vs stock cpu, on webgpu');
 
 type Pad = 'same' | 'valid' | [[number, number], [number, number], [number, number], [number, number]];
 interface ConvCase {
@@ -212,7 +216,7 @@ describe('conv2d NCHW gradients vs stock, on cpu', () => {
   });
 });
 
-for (const backend of ['cpu', 'wasm'] as const) {
+for (const backend of ['cpu', 'wasm', ...(webgpu ? ['webgpu' as const] : [])] as const) {
   describe(`conv2d gradients vs stock cpu, on ${backend}`, () => {
     CONV_CASES.forEach((c, i) => {
       it(c.name, async () => {

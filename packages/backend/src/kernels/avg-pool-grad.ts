@@ -1,10 +1,11 @@
 /**
- * AvgPoolGrad for the wasm and cpu backends, from forward ops.
+ * AvgPoolGrad for the wasm, cpu and webgpu backends, from forward ops.
  *
  * Why: the tfjs forward avgPool divides each window by the number of NON-padding elements
- * (TensorFlow semantics; avgPool(ones, 'same') is all ones), but both stock AvgPoolGrad
- * kernels (4.22.0) disagree with that forward whenever the padding is not zero
- * (finite-difference error ~0.5 with 'same' or explicit pads; 'valid' is right).
+ * (TensorFlow semantics; avgPool(ones, 'same') is all ones), but the stock AvgPoolGrad
+ * kernels of all three backends (4.22.0) disagree with that forward whenever the padding is
+ * not zero (finite-difference error ~0.5 with 'same' or explicit pads, 0.4-1.3 on webgpu;
+ * 'valid' is right).
  * Ours: dx = Σ_taps placeAt(dy / count), count = Σ_taps window(pad(ones, 0)).
  */
 import * as tf from '@tensorflow/tfjs';
@@ -33,9 +34,9 @@ function avgPoolGradKernel({ inputs, attrs }: { inputs: tf.NamedTensorInfoMap; a
   return avgPoolGrad(inputs.dy as tf.Tensor4D, inputs.input as tf.Tensor4D, attrs as unknown as PoolAttrs);
 }
 
-/** Replaces AvgPoolGrad on wasm and cpu. */
-export function registerAvgPoolGrad(): void {
-  for (const backendName of ['wasm', 'cpu']) {
+/** Replaces AvgPoolGrad on the given backends (register.ts: wasm and cpu; webgpu once loaded). */
+export function registerAvgPoolGrad(backendNames: readonly string[]): void {
+  for (const backendName of backendNames) {
     replaceKernel({ kernelName: 'AvgPoolGrad', backendName, kernelFunc: avgPoolGradKernel });
   }
 }

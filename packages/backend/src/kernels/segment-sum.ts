@@ -1,5 +1,7 @@
 /**
- * `UnsortedSegmentSum` for the wasm backend (missing there; cpu has it), as a scatterND.
+ * `UnsortedSegmentSum` as a scatterND, for the wasm backend (missing there; cpu has it) and
+ * the webgpu backend (its 4.22.0 shader adds id `s` at `s % numSegments`, so an id past the
+ * end lands in a wrong segment instead of being dropped).
  * TF semantics: out[s] = Σ_{i: ids[i] = s} x[i, ...]; ids outside [0, numSegments) are dropped.
  */
 import * as tf from '@tensorflow/tfjs';
@@ -29,14 +31,15 @@ function unsortedSegmentSumKernel({
   });
 }
 
-/** Registers UnsortedSegmentSum on wasm (only where the backend has none). */
+/** Registers UnsortedSegmentSum on wasm (only while tfjs has none there). */
 export function registerSegmentSum(): void {
   const existing = tf.getKernel('UnsortedSegmentSum', 'wasm');
   if (existing == null || existing.kernelFunc === unsortedSegmentSumKernel) {
-    replaceKernel({
-      kernelName: 'UnsortedSegmentSum',
-      backendName: 'wasm',
-      kernelFunc: unsortedSegmentSumKernel,
-    });
+    replaceKernel({ kernelName: 'UnsortedSegmentSum', backendName: 'wasm', kernelFunc: unsortedSegmentSumKernel });
   }
+}
+
+/** Replaces the webgpu UnsortedSegmentSum (wrong for out-of-range ids, see above). */
+export function registerWebgpuSegmentSum(): void {
+  replaceKernel({ kernelName: 'UnsortedSegmentSum', backendName: 'webgpu', kernelFunc: unsortedSegmentSumKernel });
 }
