@@ -36,8 +36,10 @@ export {
   functionsChartSpec,
   functionCurve,
   ctrlPointsOfMu,
+  headCurvesOfMu,
   pickSnapshots,
   writeSearchPlots,
   REWARD_PLOT,
   FUNCTIONS_PLOT,
+  type HeadCurves,
 } from './plots.js';

@@ -15,7 +15,14 @@ export { rpnTargets, type RpnTargets, type RpnTargetOptions, type RpnGroundTruth
 export { roiTargets, type RoiTargets, type RoiTargetOptions, type RoiGroundTruth } from './roi-targets.js';
 export { drawSamples } from './sampling.js';
 export { roiDetections, type RoiDetectionOptions, type RoiDetections } from './roi-postprocess.js';
-export { fasterRcnnLoss, rpnLossInputs, roiLossInputs, decodeInAnchorFrame, assignerOptions } from './loss.js';
+export {
+  fasterRcnnLoss,
+  rpnTargetsForBatch,
+  rpnLossInputs,
+  roiLossInputs,
+  decodeInAnchorFrame,
+  assignerOptions,
+} from './loss.js';
 export { toOriginal, toOriginalDetections, type InputDetections } from './postprocess.js';
 export { detect } from './detect.js';
 export { FASTER_RCNN_SPEC } from './spec.js';

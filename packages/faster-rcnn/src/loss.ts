@@ -170,6 +170,34 @@ function concatRoiTargets(perImage: readonly RoiTargets[]): RoiTargets & { image
 }
 
 /**
+ * The RPN targets of every image of a batch, on the anchors of the padded input
+ * (`batch.images`' height and width). Each image's anchors outside its own `validShape` (the
+ * batch padding) take no part: label −1, never sampled, never a low-quality match (mmdet 2.1
+ * valid flags, fundamentalvision/Parameterized-AP-Loss `mmdet/models/dense_heads/anchor_head.py`
+ * L171–172, L216–218; `allowed_border = −1` in the paper's configs, so no border rule). Sampling
+ * is seeded by `(ctx.seed, ctx.iter, image, RPN stream)`.
+ */
+export function rpnTargetsForBatch(model: FasterRCNN, batch: TrainBatch, ctx: LossContext): RpnTargets[] {
+  const [, height, width] = batch.images.shape;
+  const anchorSet = model.anchors(height, width);
+  const sampler = model.loss.sampler('rpn');
+  return batch.annotations.map((a, i) =>
+    rpnTargets(
+      anchorSet.anchors,
+      gtOf(a),
+      a.validShape,
+      {
+        assigner: assignerOptions(model.config.rpn.assigner),
+        sampler,
+        stds: model.rpnStds,
+        validFlags: model.anchorGenerator.validFlags(anchorSet.featureSizes, a.validShape),
+      },
+      Rng.from(ctx.seed, ctx.iter, i, RPN_SAMPLER_STREAM),
+    ),
+  );
+}
+
+/**
  * Faster R-CNN's training loss for a batch (see the module comment). Call inside the gradient
  * closure. Sampling is seeded by `(ctx.seed, ctx.iter, image, stage)`, so a resumed run draws the
  * same samples. Images without GT boxes train on negatives only.
@@ -184,22 +212,7 @@ export function fasterRcnnLoss(model: FasterRCNN, batch: TrainBatch, ctx: LossCo
   const pyramid = model.features(batch.images);
   const rpn = model.rpnHead.forward(pyramid);
   const anchorSet = model.anchors(height, width);
-  const rpnSampler = loss.sampler('rpn');
-  const rpnT = batch.annotations.map((a, i) =>
-    rpnTargets(
-      anchorSet.anchors,
-      gtOf(a),
-      a.validShape,
-      {
-        assigner: assignerOptions(c.rpn.assigner),
-        sampler: rpnSampler,
-        stds: model.rpnStds,
-        // Anchors on the batch padding take no part (mmdet valid flags; `allowed_border = −1`).
-        validFlags: model.anchorGenerator.validFlags(anchorSet.featureSizes, a.validShape),
-      },
-      Rng.from(ctx.seed, ctx.iter, i, RPN_SAMPLER_STREAM),
-    ),
-  );
+  const rpnT = rpnTargetsForBatch(model, batch, ctx);
   const validShapes = batch.annotations.map((a) => a.validShape);
   const proposals = proposalsForBatch(rpn, anchorSet, validShapes, model.rpnStds, c.rpn.train);
   const roiSampler = loss.sampler('roi');

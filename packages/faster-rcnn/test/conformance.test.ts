@@ -15,10 +15,9 @@ describeDetectorConformance({
     rpn: { channels: 16, train: { preNmsTopK: 64, postNmsTopN: 32 }, test: { preNmsTopK: 64, postNmsTopN: 32 } },
     roi: { fcChannels: 32 },
   },
-  // Three engine reads per step: the RPN outputs for the host-side proposals (NMS runs on the
-  // host, src/rpn-proposals.ts) and the step's packed read of the loss parts are the two device
-  // reads; the third is @apdet/ops' multiLevelRoiAlign reading back its [K, 5] RoI tensor to plan
-  // the gather on the host: data the host has just uploaded, so no device computation waits on it.
-  readsPerStep: 3,
+  // Two device reads per step: the RPN outputs for the host-side proposals (NMS runs on the host,
+  // src/rpn-proposals.ts) and the step's packed read of the loss parts. The RoIs go to
+  // @apdet/ops' multiLevelRoiAlign as a host array (src/model/roi-head.ts), so it reads nothing.
+  readsPerStep: 2,
   // Every registry loss applies to the rpn + roi heads (the default list: LOSS_NAMES).
 });

@@ -33,8 +33,9 @@ export interface ConformanceOptions {
   /**
    * Device reads of one training step with `focal+l1` on cpu (default 1: the step's packed read
    * of `[total, parts…, gradNorm]`, packages/detector/src/train-step.ts). A detector with a
-   * host-side stage in its forward pass reads more, and says how many and why: Faster R-CNN's
-   * proposals need the RPN outputs on the host for NMS (packages/faster-rcnn/test/conformance.test.ts).
+   * host-side stage in its forward pass reads more, and says how many and why: Faster R-CNN
+   * reads 2, its proposals needing the RPN outputs on the host for NMS
+   * (packages/faster-rcnn/test/conformance.test.ts).
    */
   readsPerStep?: number;
 }

@@ -65,7 +65,12 @@ export const PROPOSALS_CONFIG_SCHEMA = sectionSchema({
   postNmsTopN: positiveInt,
   /** NMS IoU threshold, applied per level (0.7). */
   nmsIouThreshold: iou,
-  /** Proposals with a side ≤ this (pixels) are dropped before NMS (mmdet `min_bbox_size`, 0). */
+  /**
+   * When > 0, proposals with a side strictly below this (pixels) are dropped before NMS; a side
+   * equal to it is kept (mmdet `min_bbox_size` keeps `w >= min_bbox_size`:
+   * fundamentalvision/Parameterized-AP-Loss `mmdet/models/dense_heads/paploss_rpn_head.py`
+   * L241–251, as src/proposals.ts). 0 in the paper's configs: every proposal is kept.
+   */
   minSize: numberSchema(0),
 });
 

@@ -60,8 +60,10 @@ export class RoiHead extends Module {
       rows[5 * i] = rois.imageIndex[i];
       rows.set(rois.boxes.subarray(4 * i, 4 * i + 4), 5 * i + 1);
     }
+    // Host rows, not a tensor: the RoIs were made on the host, and multiLevelRoiAlign plans its
+    // gather on the host, so a tensor would only be uploaded to be read straight back.
     return tf.tidy(() =>
-      multiLevelRoiAlign([...features], tf.tensor2d(rows, [k, 5]), {
+      multiLevelRoiAlign([...features], rows, {
         outputSize: [this.o.outputSize, this.o.outputSize],
         samplingRatio: this.o.samplingRatio,
         aligned: this.o.aligned,

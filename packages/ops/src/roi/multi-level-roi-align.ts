@@ -3,7 +3,7 @@ import { applyGatherPlan } from './apply-plan.js';
 import { fpnLevelOfBox, type FpnLevelOptions } from './fpn-levels.js';
 import { buildGatherPlan, type PlacedRoi } from './gather-plan.js';
 import { roiTaps, type RoiAlignOptions } from './roi-taps.js';
-import { readRois, requireRank, validateRoiAlignOptions } from './validate.js';
+import { readRois, requireRank, validateRoiAlignOptions, type RoiInput } from './validate.js';
 
 const OP = 'multiLevelRoiAlign';
 
@@ -50,15 +50,22 @@ function checkPyramid(features: tf.Tensor4D[], strides: number[]): void {
  * All levels are evaluated with one gather over the concatenated, flattened pyramid, so the
  * cost does not grow with the number of levels. Differentiable w.r.t. every feature map.
  *
+ * The RoIs are read to the host to plan the gather (one device read for a tensor). RoIs that
+ * already live on the host (Faster R-CNN's proposals, made by host-side NMS) can be passed as a
+ * `Float32Array` of the same K·5 numbers: the result is the same, without that read.
+ *
  * @param features [N, H_l, W_l, C] per level, finest first.
- * @param rois [K, 5] `(batchIndex, x1, y1, x2, y2)` in image coordinates.
+ * @param rois [K, 5] `(batchIndex, x1, y1, x2, y2)` in image coordinates, as a tensor or a host
+ *   `Float32Array` of K·5 numbers, row by row.
  * @returns [K, oh, ow, C].
+ *
+ * @example
+ * // Proposals on the host: no device read of the RoIs.
+ * const pooled = multiLevelRoiAlign([p2, p3, p4, p5], Float32Array.from([0, 10, 12, 90, 80]), {
+ *   outputSize: [7, 7], samplingRatio: 0, aligned: true, featureStrides: [4, 8, 16, 32],
+ * });
  */
-export function multiLevelRoiAlign(
-  features: tf.Tensor4D[],
-  rois: tf.Tensor2D,
-  o: MultiLevelRoiAlignOptions,
-): tf.Tensor4D {
+export function multiLevelRoiAlign(features: tf.Tensor4D[], rois: RoiInput, o: MultiLevelRoiAlignOptions): tf.Tensor4D {
   validateRoiAlignOptions(OP, { ...o, spatialScale: 1 }, false);
   checkPyramid(features, o.featureStrides);
   const levels = levelsOfStrides(o.featureStrides);

@@ -2,7 +2,7 @@ import * as tf from '@tensorflow/tfjs';
 import { applyGatherPlan } from './apply-plan.js';
 import { buildGatherPlan } from './gather-plan.js';
 import { roiTaps, type RoiAlignOptions } from './roi-taps.js';
-import { readRois, requireRank, validateRoiAlignOptions } from './validate.js';
+import { readRois, requireRank, validateRoiAlignOptions, type RoiInput } from './validate.js';
 
 /**
  * RoIAlign (He et al., Mask R-CNN) with torchvision.ops.roi_align semantics, NHWC.
@@ -20,10 +20,11 @@ import { readRois, requireRank, validateRoiAlignOptions } from './validate.js';
  * `registerTrainingKernels()` from @apdet/backend.
  *
  * @param features [N, H, W, C] float32 feature map.
- * @param rois [K, 5] rows `(batchIndex, x1, y1, x2, y2)` in image coordinates.
+ * @param rois [K, 5] rows `(batchIndex, x1, y1, x2, y2)` in image coordinates; or the same K·5
+ *   numbers in a host `Float32Array` (no device read, the same result).
  * @returns [K, oh, ow, C] pooled features.
  */
-export function roiAlign(features: tf.Tensor4D, rois: tf.Tensor2D, o: RoiAlignOptions): tf.Tensor4D {
+export function roiAlign(features: tf.Tensor4D, rois: RoiInput, o: RoiAlignOptions): tf.Tensor4D {
   const op = 'roiAlign';
   requireRank(op, 'features', features, 4, '[N,H,W,C]');
   validateRoiAlignOptions(op, o);
