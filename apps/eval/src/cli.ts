@@ -1,8 +1,11 @@
 /**
  * apdet-eval: parses flags (flags.ts; commander generates `--help` from them) and dispatches to a
  * mode: a GT file and a detections file, a training run or checkpoint, or the bundled example.
+ * Paths on the command line are the user's, also under `pnpm nx eval`, which runs this in the
+ * workspace root (@apdet/train's user-paths.ts).
  */
 import { runCli } from '@apdet/io';
+import { withUserPaths } from '@apdet/train';
 import { runExampleMode } from './example-mode.js';
 import { helpText, parseFlags, type Flags } from './flags.js';
 import { runGtDtMode } from './gt-dt-mode.js';
@@ -24,8 +27,11 @@ const MODES: Mode[] = [
   { applies: () => true, run: runExampleMode },
 ];
 
+/** The flags that name files or folders. */
+const PATH_FLAGS = ['gt', 'dt', 'out', 'timing-json', 'run', 'checkpoint', 'data'] as const;
+
 export async function main(argv: string[]): Promise<void> {
-  const flags = parseFlags(argv);
+  const flags = withUserPaths('eval', parseFlags(argv), PATH_FLAGS);
   if (flags.help) {
     process.stdout.write(helpText());
     return;

@@ -1,6 +1,8 @@
 import { evaluateFiles, type CocoEvalResult, type PhaseTimings } from '@apdet/coco-eval/node';
 import { UserError, atomicWriteJson } from '@apdet/io';
+import { writing } from '@apdet/train';
 import type { Flags } from './cli.js';
+import { checkOutputFiles } from './output-files.js';
 import { formatPerCategoryTable, formatTimings, statName } from './report.js';
 
 /** `--gt <instances.json> --dt <detections.json>`: evaluate a results file, print, optionally save. */
@@ -8,6 +10,11 @@ export async function runGtDtMode(flags: Flags): Promise<void> {
   if (flags.gt === undefined) throw new UserError('missing --gt <instances.json>');
   if (flags.dt === undefined) throw new UserError('missing --dt <detections.json>');
   const useCats = parseUseCats(flags['use-cats']);
+  // Before the evaluation: an output that would replace an input, or that cannot be written.
+  await checkOutputFiles(flags, [
+    ['the --gt file', flags.gt],
+    ['the --dt file', flags.dt],
+  ]);
   const { result, timings } = await evaluateFiles(flags.gt, flags.dt, { useCats });
   for (const warning of result.warnings) process.stderr.write(`apdet-eval: warning: ${warning.message}\n`);
   const c = result.counts;
@@ -20,8 +27,9 @@ export async function runGtDtMode(flags: Flags): Promise<void> {
     formatTimings(timings),
   ];
   process.stdout.write(`${lines.join('\n')}\n`);
-  if (flags.out !== undefined) await atomicWriteJson(flags.out, resultJson(result, flags, timings));
-  if (flags['timing-json'] !== undefined) await atomicWriteJson(flags['timing-json'], timingJson(timings));
+  const { out, 'timing-json': timingFile } = flags;
+  if (out !== undefined) await writing(out, () => atomicWriteJson(out, resultJson(result, flags, timings)));
+  if (timingFile !== undefined) await writing(timingFile, () => atomicWriteJson(timingFile, timingJson(timings)));
 }
 
 function parseUseCats(value: string | undefined): boolean {

@@ -75,4 +75,22 @@ describe('apdet-eval run mode', () => {
     expect(r.stderr.trim().split('\n')).toHaveLength(1);
     expect(r.stderr).toMatch(/not a training run \(no manifest\.json\)/);
   });
+
+  it("an --out that is one of the run's files, or a blocked output folder, is refused before detecting", async () => {
+    const manifest = path.join(runDir, 'manifest.json');
+    const before = await readFile(manifest, 'utf8');
+    const r = await evalCli(['--run', runDir, '--backend', 'wasm', '--out', manifest]);
+    expect(r.code).toBe(1);
+    expect(r.stderr.trim().split('\n')).toHaveLength(1);
+    expect(r.stderr).toMatch(/^apdet-eval: error: --out .*manifest\.json is the run's manifest/);
+    expect(await readFile(manifest, 'utf8')).toBe(before);
+
+    // <run>/eval-latest/ is where the evaluation writes; a file there blocks it.
+    await writeFile(path.join(runDir, 'eval-latest'), 'not a folder');
+    const blocked = await evalCli(['--checkpoint', path.join(runDir, 'latest.safetensors'), '--backend', 'wasm']);
+    expect(blocked.code).toBe(1);
+    expect(blocked.stderr.trim().split('\n')).toHaveLength(1);
+    expect(blocked.stderr).toMatch(/^apdet-eval: error: .*eval-latest.* is a file, not a folder/);
+    expect(blocked.stdout).not.toMatch(/evaluating/);
+  });
 });

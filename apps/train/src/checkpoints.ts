@@ -1,6 +1,7 @@
 /**
- * Run checkpoints: `latest.safetensors` (written at the end of every epoch, after each
- * evaluation and when the run stops) and `best.safetensors` (highest val AP). Each holds the
+ * Run checkpoints: `latest.safetensors` (written at the end of every epoch, every
+ * `--save-every-minutes`, after each evaluation and when the run stops: at its end, on a signal,
+ * on an error between steps) and `best.safetensors` (highest val AP). Each holds the
  * model, the optimiser's slots and, in its metadata, the training state below; both are
  * written atomically by @apdet/nn, so a crash never leaves a half-written checkpoint.
  */
@@ -9,6 +10,7 @@ import path from 'node:path';
 import { UserError } from '@apdet/io';
 import { loadCheckpoint, readSafetensors, saveCheckpoint, type Module, type Optimizer } from '@apdet/nn';
 import type { LoaderPosition } from '@apdet/data';
+import { writing } from './output-paths.js';
 
 export const LATEST = 'latest.safetensors';
 export const BEST = 'best.safetensors';
@@ -24,6 +26,8 @@ export interface TrainState {
   format: typeof FORMAT;
   /** The registry name of the detector the weights belong to. */
   detector: string;
+  /** The run's id (manifest.json `runId`); absent in checkpoints of an older apdet. */
+  runId?: string;
   /** Optimisation steps done. */
   iter: number;
   /** The loader position of the next batch. */
@@ -36,10 +40,11 @@ export interface TrainState {
   trainSeconds: number;
 }
 
-export function initialState(seed: number, detector: string): TrainState {
+export function initialState(seed: number, detector: string, runId?: string): TrainState {
   return {
     format: FORMAT,
     detector,
+    ...(runId === undefined ? {} : { runId }),
     iter: 0,
     next: { epoch: 0, step: 0 },
     seed,
@@ -49,15 +54,22 @@ export function initialState(seed: number, detector: string): TrainState {
   };
 }
 
+/** Writes a checkpoint; a write error (disk full, …) is one line naming the file. */
 export async function saveState(file: string, model: Module, optimizer: Optimizer, state: TrainState): Promise<void> {
-  await saveCheckpoint(file, model, { optimizer, extra: state });
+  await writing(file, () => saveCheckpoint(file, model, { optimizer, extra: state }));
+}
+
+/** True when the run folder holds a `latest.safetensors` (a run stopped before its first one has none). */
+export function hasLatest(runDir: string): boolean {
+  return existsSync(path.join(runDir, LATEST));
 }
 
 /**
  * Reads and checks a run's `latest.safetensors` without tensors (no backend needed), so a
- * missing or corrupt checkpoint is reported before anything else happens.
+ * missing, corrupt or foreign checkpoint is reported before anything else happens. `runId`:
+ * the manifest's; a checkpoint of another run is refused.
  */
-export async function checkLatest(runDir: string): Promise<TrainState> {
+export async function checkLatest(runDir: string, runId?: string): Promise<TrainState> {
   const file = path.join(runDir, LATEST);
   if (!existsSync(file))
     throw new UserError(`--resume ${runDir}: no ${LATEST} (the run stopped before its first checkpoint)`);
@@ -68,16 +80,36 @@ export async function checkLatest(runDir: string): Promise<TrainState> {
   } catch {
     meta = null;
   }
-  return checkState(meta?.extra ?? null, file);
+  return checkRunId(checkState(meta?.extra ?? null, file), runId, file);
 }
 
 /** Restores `latest.safetensors` of a run folder into model and optimiser; errors name the file. */
-export async function loadState(runDir: string, model: Module, optimizer: Optimizer): Promise<TrainState> {
+export async function loadState(
+  runDir: string,
+  model: Module,
+  optimizer: Optimizer,
+  runId?: string,
+): Promise<TrainState> {
   const file = path.join(runDir, LATEST);
   if (!existsSync(file))
     throw new UserError(`--resume ${runDir}: no ${LATEST} (the run stopped before its first checkpoint)`);
   const { extra } = await loadCheckpoint(file, model, { optimizer });
-  return checkState(extra, file);
+  return checkRunId(checkState(extra, file), runId, file);
+}
+
+/**
+ * A run continues only from its own checkpoints: a `latest` copied from another run of the same
+ * architecture would load without complaint and continue someone else's training. Runs of an
+ * older apdet (no id in the manifest) are not checked.
+ */
+function checkRunId(state: TrainState, runId: string | undefined, file: string): TrainState {
+  if (runId !== undefined && state.runId !== runId) {
+    throw new UserError(
+      `${file}: a checkpoint of another run (run id ${state.runId ?? 'none'}; this run is ${runId}); ` +
+        `restore this run's own checkpoint, or start a new run with --init ${file}`,
+    );
+  }
+  return state;
 }
 
 function checkState(extra: unknown, file: string): TrainState {
@@ -91,6 +123,7 @@ function checkState(extra: unknown, file: string): TrainState {
     Number.isSafeInteger(s.next?.epoch) &&
     Number.isSafeInteger(s.next?.step) &&
     Number.isSafeInteger(s.seed) &&
+    (s.runId === undefined || typeof s.runId === 'string') &&
     typeof s.bestAp === 'number' &&
     typeof s.trainSeconds === 'number';
   if (!ok)

@@ -17,3 +17,28 @@ export class TrainingDivergedError extends UserError {
     super(message); // name stays UserError: the CLI prints it as one line (isUserError)
   }
 }
+
+/**
+ * The run stopped on a signal (SIGINT, SIGTERM) at a step boundary, after saving `latest`; the
+ * exit code is the shell's for that signal (130, 143). `--resume` continues it exactly.
+ */
+export class TrainingInterruptedError extends UserError {
+  constructor(
+    message: string,
+    /** `SIGINT` or `SIGTERM`. */
+    readonly signal: string,
+    /** Steps done (and saved in `latest`). */
+    readonly iter: number,
+    exitCode: number,
+  ) {
+    super(message, { exitCode });
+  }
+}
+
+/** evaluateOnVal stopped between batches because its AbortSignal was aborted (nothing was written). */
+export class EvaluationStoppedError extends Error {
+  constructor() {
+    super('evaluation stopped');
+    this.name = 'EvaluationStoppedError';
+  }
+}

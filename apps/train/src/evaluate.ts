@@ -7,6 +7,7 @@ import * as tf from '@tensorflow/tfjs';
 import { evaluateCoco, type CocoEvalResult } from '@apdet/coco-eval';
 import { DataLoader, type DetectionDataset, type Pipeline } from '@apdet/data';
 import { toCocoResults, type ClassInfo, type CocoDetection, type Detector } from '@apdet/detector';
+import { EvaluationStoppedError } from './errors.js';
 
 export interface ValResult {
   detections: CocoDetection[];
@@ -32,7 +33,9 @@ export function scoreSaturationWarning(detections: readonly CocoDetection[]): st
 /**
  * Detects on every image of `dataset` and evaluates against the val annotations (restricted
  * to the evaluated images when only the first n are used). Detections are labelled with the
- * model's own classes (`classes[label].id`), whatever the val file's category list is.
+ * model's own classes (`classes[label].id`), whatever the val file's category list is (see
+ * val-categories.ts for which val sets that maps). An aborted `signal` stops it between batches
+ * with an {@link EvaluationStoppedError}.
  */
 export async function evaluateOnVal(
   model: Detector,
@@ -41,6 +44,7 @@ export async function evaluateOnVal(
   annotationFile: string,
   classes: readonly ClassInfo[],
   batchSize: number,
+  options: { signal?: AbortSignal } = {},
 ): Promise<ValResult> {
   const categoryIds = classes.map((c) => c.id);
   const start = performance.now();
@@ -48,6 +52,7 @@ export async function evaluateOnVal(
   const detections: CocoDetection[] = [];
   const imageIds = new Set<number>();
   for await (const batch of loader.epoch(0)) {
+    if (options.signal?.aborted) throw new EvaluationStoppedError();
     const images = tf.tensor4d(batch.images, batch.shape);
     try {
       detections.push(...toCocoResults(model.detect(images, batch.metas), categoryIds));

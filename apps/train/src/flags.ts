@@ -4,6 +4,7 @@
  * packages/io/src/command-line.ts).
  */
 import os from 'node:os';
+import path from 'node:path';
 import { Command, Option } from 'commander';
 import {
   choiceOption,
@@ -15,6 +16,8 @@ import {
 } from '@apdet/io';
 import { DEFAULT_LOSS, describeLosses } from '@apdet/losses';
 import { describeDetectors, detectorNames } from './detectors.js';
+import { configLooksLikeFile, DEFAULT_SAVE_EVERY_MINUTES } from './settings.js';
+import { userCwd, withUserPaths } from './user-paths.js';
 
 /** A registered detector's name (apps/train/src/detectors.ts); flags are checked against the registry. */
 export type DetectorName = string;
@@ -50,6 +53,10 @@ export interface TrainFlags {
   maxSteps?: number;
   trainImages?: number;
   valImages?: number;
+  /** `--save-every-minutes`: also save `latest` this often (0: only at epoch ends and stops). */
+  saveEveryMinutes?: number;
+  /** `--allow-data-change`: `--resume` continues on a training set that changed since the run started. */
+  allowDataChange?: boolean;
 }
 
 /** The commander program of apdet-train: its options are TrainFlags' fields (commander camel-cases them). */
@@ -98,6 +105,15 @@ function trainProgram(): Command {
     .option('--seed <n>', 'initialisation, shuffling and augmentation seed (default 0)', integerOption('--seed', 0))
     .option('--out <dir>', 'run folder (default runs/<detector>-<loss>-<timestamp>)')
     .option('--resume <run dir>', 'continue a run exactly from its latest checkpoint (settings from its manifest)')
+    .option(
+      '--allow-data-change',
+      'with --resume: continue although the training set changed since the run started (refused otherwise)',
+    )
+    .option(
+      '--save-every-minutes <x>',
+      `also save latest every x minutes (default ${DEFAULT_SAVE_EVERY_MINUTES}; 0: only at epoch ends and when stopped)`,
+      nonNegativeNumber('--save-every-minutes'),
+    )
     .option(
       '--eval-every <epochs>',
       'evaluate on val every N epochs (0 = only at the end; default 0)',
@@ -152,6 +168,17 @@ export function helpText(): string {
   return commandHelp(trainProgram());
 }
 
+/** A number >= 0 (fractions allowed), else a one-line UserError. */
+function nonNegativeNumber(flag: string): (text: string) => number {
+  return (text) => {
+    const n = Number(text);
+    if (text.trim() === '' || !Number.isFinite(n) || n < 0) {
+      throw new UserError(`${flag} must be a number >= 0, got '${text}'`);
+    }
+    return n;
+  };
+}
+
 /** `--input-size 256` → [256, 256]; `--input-size 256x320` → [256, 320] (height × width). */
 function inputSize(text: string): [number, number] {
   const match = /^\s*(\d+)\s*(?:[x×]\s*(\d+)\s*)?$/i.exec(text);
@@ -173,6 +200,21 @@ function indent(text: string): string {
 
 /** The CLI's wasm threads when `--threads` is not given, on a machine with at least 2 cores. */
 export const DEFAULT_MAX_THREADS = 2;
+
+/** The flags that name files or folders. `--config` names a file only when it looks like one (else a preset). */
+const PATH_FLAGS = ['lossParams', 'pretrained', 'init', 'data', 'out', 'resume'] as const;
+
+/**
+ * The command line's paths made absolute against the user's directory (`pnpm nx train` runs
+ * in the workspace root; see user-paths.ts), so the manifest stores where the files really are.
+ */
+export function absoluteUserPaths(flags: TrainFlags): TrainFlags {
+  const out = withUserPaths('train', flags, PATH_FLAGS);
+  const cwd = userCwd('train');
+  if (flags.config !== undefined && configLooksLikeFile(flags.config, cwd))
+    out.config = path.resolve(cwd, flags.config);
+  return out;
+}
 
 /**
  * A new run from the command line on the wasm backend (chosen or automatic) gets 2 compute

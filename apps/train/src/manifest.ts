@@ -15,7 +15,8 @@ import type { BackendDescription } from '@apdet/backend';
 import type { DetectionLoss } from '@apdet/losses';
 import type { Detector } from '@apdet/detector';
 import { detectorSpec } from './detectors.js';
-import type { RunSettings } from './settings.js';
+import { DATA_FINGERPRINT_SCHEMA, type DataFingerprint } from './data-fingerprint.js';
+import { DEFAULT_SAVE_EVERY_MINUTES, type RunSettings } from './settings.js';
 
 export const MANIFEST = 'manifest.json';
 const FORMAT = 'apdet-train-manifest/2';
@@ -48,10 +49,17 @@ const SETTINGS_SCHEMA = z.object({
   maxSteps: optionalCount,
   trainImages: optionalCount,
   valImages: optionalCount,
+  // Runs made before the flag existed saved at epoch ends only; they get the default now.
+  saveEveryMinutes: z.number().nonnegative().default(DEFAULT_SAVE_EVERY_MINUTES),
 });
 
 const MANIFEST_SCHEMA = z.object({
   format: z.literal(FORMAT),
+  /**
+   * A random id of the run, also in every checkpoint it writes: `--resume` refuses a checkpoint of
+   * another run. Absent in runs of an older apdet.
+   */
+  runId: z.string().min(1).optional(),
   createdAt: z.string(),
   command: z.array(z.string()),
   git: z.object({ commit: z.string().nullable(), dirty: z.boolean().nullable() }),
@@ -70,8 +78,12 @@ const MANIFEST_SCHEMA = z.object({
   }),
   loss: z.object({ name: z.string(), summary: z.string(), settings: z.record(z.string(), z.unknown()) }),
   parameters: z.object({ total: count, trainable: count }),
-  /** One entry per `--resume`, with the step it continued from. */
-  resumes: z.array(z.object({ at: z.string(), fromIter: count, backend: z.string() })),
+  /** The training set the run started on (absent in runs of an older apdet). */
+  dataFingerprint: DATA_FINGERPRINT_SCHEMA.optional(),
+  /** One entry per `--resume`, with the step it continued from (and how the data changed, with --allow-data-change). */
+  resumes: z.array(
+    z.object({ at: z.string(), fromIter: count, backend: z.string(), dataChange: z.string().optional() }),
+  ),
 });
 
 export type Manifest = Omit<z.infer<typeof MANIFEST_SCHEMA>, 'settings'> & { settings: RunSettings };
@@ -145,4 +157,67 @@ export async function readManifest(runDir: string): Promise<Manifest> {
   const spec = detectorSpec(parsed.data.settings.detector);
   const config = spec.resolveConfig(parsed.data.settings.config as never, {}, `${file}: settings.config`);
   return { ...parsed.data, settings: { ...parsed.data.settings, config } };
+}
+
+/** What a new run's manifest is made of, besides what it reads itself (git, versions). */
+export interface NewManifestParts {
+  runId: string;
+  backend: BackendDescription;
+  settings: RunSettings;
+  effective: Manifest['effective'];
+  loss: DetectionLoss;
+  model: Detector;
+  dataFingerprint: DataFingerprint;
+}
+
+/** The manifest of a new run. */
+export function newManifest(p: NewManifestParts): Manifest {
+  return {
+    format: FORMAT,
+    runId: p.runId,
+    createdAt: new Date().toISOString(),
+    command: process.argv.slice(2),
+    git: gitInfo(),
+    versions: packageVersions(),
+    backend: describeBackend(p.backend),
+    settings: p.settings,
+    effective: p.effective,
+    loss: lossDescription(p.loss, p.model),
+    parameters: { total: p.model.countParameters(), trainable: p.model.countParameters({ trainableOnly: true }) },
+    dataFingerprint: p.dataFingerprint,
+    resumes: [],
+  };
+}
+
+/**
+ * The manifest of a resumed run: the settings as resumed, one more `resumes` entry, and, when the
+ * training set changed (`--allow-data-change`), the new fingerprint and epoch geometry.
+ */
+export function resumedManifest(
+  saved: Manifest,
+  p: {
+    settings: RunSettings;
+    fromIter: number;
+    backend: string;
+    dataChange: string | null;
+    dataFingerprint: DataFingerprint;
+    effective: Manifest['effective'];
+  },
+): Manifest {
+  return {
+    ...saved,
+    settings: p.settings,
+    // A run of an older apdet gets its fingerprint now, so its next resume is checked.
+    ...(p.dataChange === null && saved.dataFingerprint !== undefined ? {} : { dataFingerprint: p.dataFingerprint }),
+    ...(p.dataChange === null ? {} : { effective: p.effective }),
+    resumes: [
+      ...saved.resumes,
+      {
+        at: new Date().toISOString(),
+        fromIter: p.fromIter,
+        backend: p.backend,
+        ...(p.dataChange === null ? {} : { dataChange: p.dataChange }),
+      },
+    ],
+  };
 }

@@ -6,6 +6,7 @@
  */
 import { appendFile, readFile } from 'node:fs/promises';
 import { atomicWriteFile } from '@apdet/io';
+import { writing } from './output-paths.js';
 
 export interface TrainMetric {
   type: 'train';
@@ -57,12 +58,13 @@ export class MetricsLog {
           return false; // a torn last line from a crash
         }
       });
-    await atomicWriteFile(file, kept.length ? `${kept.join('\n')}\n` : '');
+    await writing(file, () => atomicWriteFile(file, kept.length ? `${kept.join('\n')}\n` : ''));
     return new MetricsLog(file);
   }
 
+  /** Appends one line; a write error (disk full, …) is one line naming the file. */
   async append(metric: Metric): Promise<void> {
-    await appendFile(this.file, `${JSON.stringify(metric)}\n`);
+    await writing(this.file, () => appendFile(this.file, `${JSON.stringify(metric)}\n`));
   }
 }
 

@@ -2,7 +2,7 @@
  * `--resume <run>` as users type it: repeating the run's original command with `--resume` added
  * is accepted when every run-defining flag agrees with what the run stored; the first flag that
  * disagrees is named. Flags that cannot change the result (backend, threads, logging, evaluation
- * cadence, where to stop) may change on resume.
+ * cadence, checkpoint cadence, where to stop) may change on resume.
  */
 import { isDeepStrictEqual } from 'node:util';
 import path from 'node:path';
@@ -99,7 +99,8 @@ function storedValue(key: DefiningFlag, saved: RunSettings, runDir: string): str
 
 /**
  * Settings of a resumed run: the manifest's, after checking that every run-defining flag given
- * agrees with them; backend, threads, logging, evaluation cadence and `--max-steps` may change.
+ * agrees with them; backend, threads, logging, evaluation and checkpoint cadence and `--max-steps`
+ * may change.
  */
 export async function settingsForResume(saved: RunSettings, flags: TrainFlags, runDir: string): Promise<RunSettings> {
   const given = RUN_DEFINING_FLAGS.filter((k) => flags[k] !== undefined);
@@ -121,5 +122,6 @@ export async function settingsForResume(saved: RunSettings, flags: TrainFlags, r
     evalEvery: flags.evalEvery ?? saved.evalEvery,
     logEvery: flags.logEvery ?? saved.logEvery,
     maxSteps: flags.maxSteps ?? saved.maxSteps,
+    saveEveryMinutes: flags.saveEveryMinutes ?? saved.saveEveryMinutes,
   };
 }

@@ -27,9 +27,12 @@ export interface RunSettings {
   baseLr: number;
   /** How the effective lr was obtained (config, --lr, or linear scaling for --batch). */
   lrRule: string;
-  /** `--init`: an apdet-train checkpoint the feature extractor starts from, or null. */
+  /** `--init`: an apdet-train checkpoint the feature extractor starts from (absolute path), or null. */
   init: string | null;
-  /** Dataset directory; `builtIn` = the shapes dataset generated on first use. */
+  /**
+   * Dataset directory, absolute (a run is evaluated from any directory); `builtIn` = the shapes
+   * dataset generated on first use.
+   */
   data: { dir: string; builtIn: boolean };
   /**
    * The model's classes (label i = `classes[i]`): the training set's categories, fixed when the
@@ -44,9 +47,18 @@ export interface RunSettings {
   maxSteps: number | null;
   trainImages: number | null;
   valImages: number | null;
+  /** Minutes between time-based saves of `latest` (0: only at epoch ends and stops). */
+  saveEveryMinutes: number;
 }
 
 export const DEFAULT_DATA_DIR = 'data/shapes';
+
+/**
+ * `--save-every-minutes` when not given. A stop by signal or error saves anyway; this bounds what
+ * a crash that cannot save (SIGKILL, an out-of-memory kill, a power cut) loses: an epoch of COCO
+ * is hours. A save of the default config takes well under a second.
+ */
+export const DEFAULT_SAVE_EVERY_MINUTES = 10;
 
 /** What a new run is made of, typed (the CLI reads files into this; library callers pass objects). */
 export interface RunOptions {
@@ -71,6 +83,7 @@ export interface RunOptions {
   maxSteps?: number;
   trainImages?: number;
   valImages?: number;
+  saveEveryMinutes?: number;
 }
 
 /** Settings of a new run (detector, config, loss and params validated; classes come from the data later). */
@@ -101,7 +114,7 @@ export function buildRunSettings(o: RunOptions): RunSettings {
   if (lr !== undefined) train.lr = lr;
   const overrides: Record<string, unknown> = {};
   if (Object.keys(train).length > 0) overrides.train = train;
-  if (o.pretrained !== undefined) overrides.backbone = { pretrained: o.pretrained };
+  if (o.pretrained !== undefined) overrides.backbone = { pretrained: path.resolve(o.pretrained) };
   if (o.inputSize !== undefined) overrides.inputSize = o.inputSize;
   const flagNames = FLAG_FIELDS.filter(([key]) => o[key] !== undefined).map(([, flag]) => flag);
   const config = Object.keys(overrides).length === 0 ? base : spec.resolveConfig(base, overrides, flagNames.join(' '));
@@ -120,8 +133,9 @@ export function buildRunSettings(o: RunOptions): RunSettings {
         : o.batch !== undefined
           ? `linear scaling: ${base.train.lr} × ${o.batch}/${base.train.batchSize}`
           : `config ${source}`,
-    init: o.init ?? null,
-    data: o.data === undefined ? { dir: DEFAULT_DATA_DIR, builtIn: true } : { dir: o.data, builtIn: false },
+    init: o.init === undefined ? null : path.resolve(o.init),
+    // Absolute, so the manifest names the data wherever the run is used from (apdet-eval --run).
+    data: { dir: path.resolve(o.data ?? DEFAULT_DATA_DIR), builtIn: o.data === undefined },
     classes: null,
     seed: o.seed ?? 0,
     backend: o.backend ?? null,
@@ -131,6 +145,7 @@ export function buildRunSettings(o: RunOptions): RunSettings {
     maxSteps: o.maxSteps ?? null,
     trainImages: o.trainImages ?? null,
     valImages: o.valImages ?? null,
+    saveEveryMinutes: o.saveEveryMinutes ?? DEFAULT_SAVE_EVERY_MINUTES,
   };
 }
 
@@ -153,9 +168,13 @@ export async function settingsFromFlags(flags: TrainFlags): Promise<RunSettings>
   });
 }
 
+/** Does a `--config` value name a file (rather than a preset), relative to `cwd`? */
+export function configLooksLikeFile(flag: string, cwd = process.cwd()): boolean {
+  return flag.endsWith('.json') || flag.includes(path.sep) || existsSync(path.resolve(cwd, flag));
+}
+
 async function configOption(flag: string): Promise<RunOptions['config']> {
-  const looksLikeFile = flag.endsWith('.json') || flag.includes(path.sep) || existsSync(flag);
-  if (!looksLikeFile) return flag;
+  if (!configLooksLikeFile(flag)) return flag;
   return { json: await readJsonFile(flag), source: flag };
 }
 

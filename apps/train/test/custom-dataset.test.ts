@@ -44,6 +44,9 @@ describe('training on a user COCO dataset', () => {
       data,
       '--input-size',
       '160',
+      // 12 training images: the default batch of 16 would be refused as larger than the set.
+      '--batch',
+      '4',
       '--max-steps',
       '3',
       '--backend',
