@@ -6,8 +6,8 @@ import { Command, Option } from 'commander';
 import { choiceOption, helpText as commandHelp, parseCommandLine, UserError } from '@apdet/io';
 import { detectorNames } from '@apdet/train';
 
-type BackendFlag = 'tensorflow' | 'wasm' | 'cpu';
-const BACKENDS: readonly BackendFlag[] = ['tensorflow', 'wasm', 'cpu'];
+type BackendFlag = 'tensorflow' | 'webgpu' | 'wasm' | 'cpu';
+const BACKENDS: readonly BackendFlag[] = ['tensorflow', 'webgpu', 'wasm', 'cpu'];
 
 /** The parsed command line, keyed by flag name as the modes read it; absent flags are undefined. */
 export interface Flags {

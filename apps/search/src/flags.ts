@@ -20,9 +20,9 @@ import { DEFAULT_PROXY } from './proxy-defaults.js';
 /** A registered detector's name (the registry of @apdet/train); flags are checked against it. */
 export type DetectorName = string;
 export type RunnerName = 'local' | 'bullmq';
-export type BackendFlag = 'tensorflow' | 'wasm' | 'cpu';
+export type BackendFlag = 'tensorflow' | 'webgpu' | 'wasm' | 'cpu';
 const RUNNERS: readonly RunnerName[] = ['local', 'bullmq'];
-const BACKENDS: readonly BackendFlag[] = ['tensorflow', 'wasm', 'cpu'];
+const BACKENDS: readonly BackendFlag[] = ['tensorflow', 'webgpu', 'wasm', 'cpu'];
 
 export const DEFAULT_ROUNDS = 8;
 export const DEFAULT_SAMPLES = 8;

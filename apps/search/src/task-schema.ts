@@ -49,7 +49,9 @@ export const PROXY_TASK_SCHEMA = z.object(
       error: expected('a preset name or a config object'),
     }),
     /** The tfjs backend of the proxy trainings. */
-    backend: z.enum(['tensorflow', 'wasm', 'cpu'], { error: expected("'tensorflow', 'wasm' or 'cpu'") }).optional(),
+    backend: z
+      .enum(['tensorflow', 'webgpu', 'wasm', 'cpu'], { error: expected("'tensorflow', 'webgpu', 'wasm' or 'cpu'") })
+      .optional(),
     /**
      * An apdet-train checkpoint the proxy's backbone and FPN start from (`apdet-train --init`;
      * the head always starts fresh). Every worker must be able to read this path.

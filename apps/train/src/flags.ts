@@ -22,8 +22,8 @@ import { userCwd, withUserPaths } from './user-paths.js';
 /** A registered detector's name (apps/train/src/detectors.ts); flags are checked against the registry. */
 export type DetectorName = string;
 
-export type BackendFlag = 'tensorflow' | 'wasm' | 'cpu';
-const BACKENDS: readonly BackendFlag[] = ['tensorflow', 'wasm', 'cpu'];
+export type BackendFlag = 'tensorflow' | 'webgpu' | 'wasm' | 'cpu';
+const BACKENDS: readonly BackendFlag[] = ['tensorflow', 'webgpu', 'wasm', 'cpu'];
 
 /** The smallest `--input-size` side: the coarsest feature map of the detectors has stride 32. */
 export const MIN_INPUT_SIDE = 32;

@@ -42,7 +42,7 @@ const SETTINGS_SCHEMA = z.object({
     .min(1)
     .nullable(),
   seed: count,
-  backend: z.enum(['tensorflow', 'wasm', 'cpu']).nullable(),
+  backend: z.enum(['tensorflow', 'webgpu', 'wasm', 'cpu']).nullable(),
   threads: z.number().int().positive().nullable(),
   evalEvery: count,
   logEvery: z.number().int().positive(),
@@ -64,7 +64,21 @@ const MANIFEST_SCHEMA = z.object({
   command: z.array(z.string()),
   git: z.object({ commit: z.string().nullable(), dirty: z.boolean().nullable() }),
   versions: z.record(z.string(), z.string()),
-  backend: z.object({ name: z.string(), reason: z.string(), threads: z.number() }),
+  backend: z.object({
+    name: z.string(),
+    reason: z.string(),
+    threads: z.number(),
+    /** The WebGPU adapter trained on (webgpu only): a run on a software adapter says so. */
+    adapter: z
+      .object({
+        vendor: z.string(),
+        architecture: z.string(),
+        device: z.string(),
+        description: z.string(),
+        software: z.boolean(),
+      })
+      .optional(),
+  }),
   settings: SETTINGS_SCHEMA,
   effective: z.object({
     batchSize: z.number(),
@@ -131,7 +145,7 @@ export function packageVersions(): Record<string, string> {
 }
 
 export function describeBackend(b: BackendDescription): Manifest['backend'] {
-  return { name: b.name, reason: b.reason, threads: b.threads };
+  return { name: b.name, reason: b.reason, threads: b.threads, ...(b.adapter ? { adapter: b.adapter } : {}) };
 }
 
 /** The loss's name, one-line summary and resolved settings for each head of the detector. */

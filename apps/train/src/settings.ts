@@ -6,8 +6,8 @@
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { readJsonFile, UserError } from '@apdet/io';
-import { DEFAULT_LOSS, getLoss, validateLossParams, type DetectionLoss } from '@apdet/losses';
-import type { ClassInfo, DetectorConfigBase } from '@apdet/detector';
+import { DEFAULT_LOSS, getLoss, validateLossParams, type DetectionLoss, type LossParams } from '@apdet/losses';
+import type { ClassInfo, DetectorConfigBase, DetectorSpec } from '@apdet/detector';
 import { detectorSpec } from './detectors.js';
 import type { BackendFlag, TrainFlags } from './flags.js';
 
@@ -93,7 +93,7 @@ export function buildRunSettings(o: RunOptions): RunSettings {
   // Validates the name and the params now, before any dataset work.
   const lossParams = o.lossParams?.json ?? null;
   if (o.lossParams === undefined) getLoss(loss);
-  else validateLossParams(loss, o.lossParams.json, o.lossParams.source);
+  else checkParamsHeads(validateLossParams(loss, o.lossParams.json, o.lossParams.source), spec);
   if (o.init !== undefined && !existsSync(o.init)) {
     throw new UserError(`--init ${o.init}: no such file (give a run's latest.safetensors or best.safetensors)`);
   }
@@ -147,6 +147,32 @@ export function buildRunSettings(o: RunOptions): RunSettings {
     valImages: o.valImages ?? null,
     saveEveryMinutes: o.saveEveryMinutes ?? DEFAULT_SAVE_EVERY_MINUTES,
   };
+}
+
+/**
+ * `--loss-params` per-head sections against the detector's loss heads (`DetectorSpec.heads`):
+ * a section for a head the detector does not have, or, once a file has per-head sections, a
+ * head without one, is a one-line UserError. Faster R-CNN's RPN and RoI head each have their own
+ * functions and gradient scale (docs/spec/paper-spec.md §9.2): a file that names only `rpn`
+ * would otherwise train the RoI head on the loss's defaults without a word (issue [I]).
+ * Top-level fields alone (no `heads`) still apply to every head.
+ */
+function checkParamsHeads(params: LossParams, spec: DetectorSpec): void {
+  const named = Object.keys(params.heads);
+  if (named.length === 0) return;
+  const known: readonly string[] = spec.heads;
+  const foreign = named.find((head) => !known.includes(head));
+  if (foreign !== undefined) {
+    throw new UserError(
+      `${params.source}: "heads.${foreign}": ${spec.name} has no ${foreign} head; its loss heads are ${known.join(', ')}`,
+    );
+  }
+  const missing = known.find((head) => !named.includes(head));
+  if (missing !== undefined) {
+    throw new UserError(
+      `${params.source}: "heads": no "${missing}" section; ${spec.name} trains its loss on heads ${known.join(', ')}, give each its section ({} keeps the loss's defaults for that head)`,
+    );
+  }
 }
 
 /** The config-changing flags, in the order they are named in `configSource`. */

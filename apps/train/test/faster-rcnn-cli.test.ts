@@ -55,10 +55,8 @@ describe('apdet-train faster-rcnn: bad input is one line', () => {
     );
   });
 
-  // `it.fails`: the check belongs to apps/train/src/settings.ts (buildRunSettings, against
-  // `DetectorSpec.heads`), which is not written yet; these two runs now get past it and fail on
-  // the missing data instead. Turn them into `it` when it lands.
-  it.fails('a --loss-params file with an rpn section but no roi section', async () => {
+  // The check lives in apps/train/src/settings.ts (buildRunSettings, against `DetectorSpec.heads`).
+  it('a --loss-params file with an rpn section but no roi section', async () => {
     const file = await paramsFile('rpn-only.json', { loss: 'param-ap', heads: { rpn: { gradScale: 2 } } });
     expectOneErrorLine(
       frcnn('--loss', 'param-ap', '--loss-params', file),
@@ -66,7 +64,7 @@ describe('apdet-train faster-rcnn: bad input is one line', () => {
     );
   });
 
-  it.fails('a --loss-params section for a head Faster R-CNN does not have', async () => {
+  it('a --loss-params section for a head Faster R-CNN does not have', async () => {
     const file = await paramsFile('retina.json', { heads: { rpn: {}, roi: {}, retina: { gradScale: 2 } } });
     expectOneErrorLine(
       frcnn('--loss', 'param-ap', '--loss-params', file),
