@@ -58,7 +58,10 @@ function evalProgram(): Command {
     .option('--checkpoint <file>', 'a checkpoint file of a run (its folder holds manifest.json)')
     .option('--data <dir>', 'another dataset folder (instances_val.json + val/) for --run/--checkpoint')
     .addOption(
-      new Option('--backend <name>', 'tfjs backend for --run/--checkpoint (default: tensorflow, then wasm, then cpu)')
+      new Option(
+        '--backend <name>',
+        'tfjs backend for --run/--checkpoint (default: tensorflow, then webgpu on a hardware GPU, then wasm, then cpu)',
+      )
         .choices(BACKENDS)
         .argParser(choiceOption('--backend', BACKENDS)),
     )

@@ -25,7 +25,7 @@ describe('parseFlags', () => {
     [['--gtt', 'x'], /^unknown option '--gtt' \(did you mean --gt\?\); see apdet-eval --help$/],
     [['--gt'], /^option '--gt <instances.json>' argument missing; see apdet-eval --help$/],
     [['--gt', 'g.json', 'extra'], /^unexpected argument 'extra' \(flags start with --; see apdet-eval --help\)$/],
-    [['--run', 'r', '--backend', 'webgpu'], /^--backend must be tensorflow, wasm or cpu, got 'webgpu'$/],
+    [['--run', 'r', '--backend', 'gpu'], /^--backend must be tensorflow, webgpu, wasm or cpu, got 'gpu'$/],
   ];
   it.each(errors)('rejects %j', (argv, message) => {
     expect(() => parseFlags(argv)).toThrow(message);

@@ -102,7 +102,7 @@ describe('parseCommandLine', () => {
       ['retinanet', '--runner', 'bullmq', '--redis', 'redis://h:1', '--workers', '2'],
       /--workers applies to --runner local/,
     ],
-    [['retinanet', '--backend', 'webgpu'], /--backend must be tensorflow, wasm or cpu, got 'webgpu'/],
+    [['retinanet', '--backend', 'gpu'], /--backend must be tensorflow, webgpu, wasm or cpu, got 'gpu'/],
     [['worker'], /apdet-search worker needs --redis <url>/],
     [['worker', '--redis', 'redis://h', '--concurrency', '0'], /--concurrency must be an integer >= 1, got '0'/],
     [['worker', '--redis', 'redis://h', 'x'], /takes no arguments, got 'x'/],

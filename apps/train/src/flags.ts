@@ -72,7 +72,7 @@ function trainProgram(): Command {
     .option('--loss-params <file>', 'JSON with control points / gradient scale / weights for the loss')
     .option(
       '--config <name|file>',
-      'preset name or JSON file {"base": "<preset>", ...overrides} (default retinanet-tiny)',
+      'preset name or JSON file {"base": "<preset>", ...overrides} (default: the detector default, e.g. retinanet-tiny)',
     )
     .option(
       '--data <dir>',

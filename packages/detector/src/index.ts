@@ -8,4 +8,5 @@ export * from './detections.js';
 export * from './contract.js';
 export * from './config/index.js';
 export { loadTorchvisionBackbone } from './pretrained.js';
+export { boxesToOriginal } from './to-original.js';
 export { trainStep, type StepOptions, type StepResult } from './train-step.js';

@@ -23,6 +23,6 @@ export {
   decodeInAnchorFrame,
   assignerOptions,
 } from './loss.js';
-export { toOriginal, toOriginalDetections, type InputDetections } from './postprocess.js';
+export { toOriginalDetections, type InputDetections } from './postprocess.js';
 export { detect } from './detect.js';
 export { FASTER_RCNN_SPEC } from './spec.js';

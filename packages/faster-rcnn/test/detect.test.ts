@@ -3,7 +3,8 @@ import * as tf from '@tensorflow/tfjs';
 import { useBackend } from '@apdet/backend';
 import type { ImageGeometry } from '@apdet/detector';
 import { getLoss } from '@apdet/losses';
-import { FasterRCNN, resolveConfig, getConfig, toOriginal } from '../src/index.js';
+import { boxesToOriginal } from '@apdet/detector';
+import { FasterRCNN, resolveConfig, getConfig } from '../src/index.js';
 
 beforeAll(() => useBackend('cpu'));
 
@@ -85,6 +86,6 @@ describe('FasterRCNN.detect', () => {
       originalWidth: 100,
       originalHeight: 50,
     };
-    expect(Array.from(toOriginal(Float32Array.from([10, 5, 20, 15]), g))).toEqual([60, 10, 80, 30]);
+    expect(Array.from(boxesToOriginal(Float32Array.from([10, 5, 20, 15]), g))).toEqual([60, 10, 80, 30]);
   });
 });

@@ -6,7 +6,7 @@
  * class-aware NMS; keep the best `maxDetections`; map to original image coordinates.
  */
 import { batchedNmsTyped, decodeDeltas } from '@apdet/ops';
-import type { Detections, ImageGeometry } from '@apdet/detector';
+import { boxesToOriginal, type Detections, type ImageGeometry } from '@apdet/detector';
 import type { InferenceConfig } from './config/types.js';
 
 export interface PostprocessInputs {
@@ -57,7 +57,7 @@ export function postprocessImage(inputs: PostprocessInputs, geometry: ImageGeome
   keep.forEach((i, j) => boxes.set(decoded.subarray(4 * i, 4 * i + 4), 4 * j));
   return {
     imageId: geometry.imageId,
-    boxes: toOriginal(boxes, geometry),
+    boxes: boxesToOriginal(boxes, geometry),
     scores: Float32Array.from(keep, (i) => candScores[i]),
     labels: Int32Array.from(keep, (i) => candLabels[i]),
   };
@@ -70,22 +70,4 @@ function levelTopK(scores: ArrayLike<number>, from: number, to: number, cfg: Inf
   if (above.length <= cfg.preNmsTopK) return above;
   above.sort((a, b) => scores[b] - scores[a] || a - b);
   return above.slice(0, cfg.preNmsTopK);
-}
-
-/** Input coordinates → original image coordinates (inverse affine, flips undone, optional clip). */
-function toOriginal(boxes: Float32Array, g: ImageGeometry): Float32Array {
-  const { sx, tx, sy, ty } = g.affine ?? { sx: 1, tx: 0, sy: 1, ty: 0 };
-  const out = new Float32Array(boxes.length);
-  const clip = (v: number, hi: number | undefined) => (hi === undefined ? v : Math.min(Math.max(v, 0), hi));
-  for (let i = 0; i < boxes.length; i += 4) {
-    const ax = (boxes[i] - tx) / sx;
-    const bx = (boxes[i + 2] - tx) / sx;
-    const ay = (boxes[i + 1] - ty) / sy;
-    const by = (boxes[i + 3] - ty) / sy;
-    out[i] = clip(Math.min(ax, bx), g.originalWidth);
-    out[i + 1] = clip(Math.min(ay, by), g.originalHeight);
-    out[i + 2] = clip(Math.max(ax, bx), g.originalWidth);
-    out[i + 3] = clip(Math.max(ay, by), g.originalHeight);
-  }
-  return out;
 }

@@ -73,3 +73,23 @@ function unknownField(source: string, field: string, valid: readonly string[]): 
 function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
+
+/**
+ * A `--config` file's JSON, `{ "base": "<preset name>", ...overrides }`, split into the preset it
+ * names (undefined: the detector's default) and the overrides; anything else is a one-line error.
+ *
+ * @example
+ * const { base, overrides } = splitConfigJson(json, 'my-config.json');
+ * const config = resolveConfig(getConfig(base ?? 'retinanet-tiny'), overrides, 'my-config.json');
+ */
+export function splitConfigJson(
+  json: unknown,
+  source: string,
+): { base: string | undefined; overrides: Record<string, unknown> } {
+  if (!isRecord(json)) throw new UserError(`${source}: expected a JSON object of config fields`);
+  const { base, ...overrides } = json;
+  if (base !== undefined && typeof base !== 'string') {
+    throw new UserError(`${source}: base: expected a config name, got ${JSON.stringify(base)}`);
+  }
+  return { base, overrides };
+}

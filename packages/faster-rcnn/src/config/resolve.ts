@@ -3,7 +3,7 @@
  * a complete, checked {@link FasterRcnnConfig}. Bad input throws a one-line UserError naming the
  * source and the field path.
  */
-import { describeValue, parseWithSchema } from '@apdet/detector';
+import { describeValue, parseWithSchema, splitConfigJson } from '@apdet/detector';
 import { UserError } from '@apdet/io';
 import { z } from 'zod';
 import { FASTER_RCNN_CONFIGS } from './presets.js';
@@ -42,13 +42,7 @@ export function resolveConfig(base: FasterRcnnConfig, overrides: unknown, source
  * `defaultBase`). This is the format of `--config <file>`.
  */
 export function configFromJson(json: unknown, source: string, defaultBase = 'faster-rcnn-tiny'): FasterRcnnConfig {
-  if (typeof json !== 'object' || json === null || Array.isArray(json)) {
-    throw new UserError(`${source}: expected a JSON object of config fields`);
-  }
-  const { base, ...overrides } = json as Record<string, unknown>;
-  if (base !== undefined && typeof base !== 'string') {
-    throw new UserError(`${source}: base: expected a config name, got ${JSON.stringify(base)}`);
-  }
+  const { base, overrides } = splitConfigJson(json, source);
   return resolveConfig(getConfig(base ?? defaultBase), overrides, source);
 }
 

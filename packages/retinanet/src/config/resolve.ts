@@ -3,7 +3,7 @@
  * → a complete, checked {@link RetinaNetConfig}. Bad input throws a UserError naming the
  * source and the field.
  */
-import { resolveConfig as resolveWithSchema } from '@apdet/detector';
+import { resolveConfig as resolveWithSchema, splitConfigJson } from '@apdet/detector';
 import { UserError } from '@apdet/io';
 import { RETINANET_CONFIGS } from './presets.js';
 import { RETINANET_CONFIG_SCHEMA, fpnStrides, retinanetConfigProblem } from './schema.js';
@@ -39,13 +39,7 @@ export function resolveConfig(base: RetinaNetConfig, overrides: unknown, source 
  * `defaultBase`). This is the format of `--config <file>`.
  */
 export function configFromJson(json: unknown, source: string, defaultBase = 'retinanet-tiny'): RetinaNetConfig {
-  if (typeof json !== 'object' || json === null || Array.isArray(json)) {
-    throw new UserError(`${source}: expected a JSON object of config fields`);
-  }
-  const { base, ...overrides } = json as Record<string, unknown>;
-  if (base !== undefined && typeof base !== 'string') {
-    throw new UserError(`${source}: base: expected a config name, got ${JSON.stringify(base)}`);
-  }
+  const { base, overrides } = splitConfigJson(json, source);
   return resolveConfig(getConfig(base ?? defaultBase), overrides, source);
 }
 
