@@ -55,7 +55,7 @@ describe('PROXY_TASK_SCHEMA', () => {
       'proxy job r2-s3: task.config: expected a preset name or a config object, got [1]',
     );
     expect(bad({ backend: 'webgl' })).toBe(
-      `proxy job r2-s3: task.backend: expected 'tensorflow', 'wasm' or 'cpu', got "webgl"`,
+      `proxy job r2-s3: task.backend: expected 'tensorflow', 'webgpu', 'wasm' or 'cpu', got "webgl"`,
     );
     expect(bad({ init: 7 })).toBe('proxy job r2-s3: task.init: expected a path, got 7');
     expect(bad({ maxSteps: -1 })).toBe('proxy job r2-s3: task.maxSteps: expected a positive integer, got -1');
